@@ -1,0 +1,192 @@
+"""Every Cypher statement tierscope runs, as named constants with ``$parameters`` only.
+
+Labels and relationship types come from this fixed text, never from input.
+Writes are batched: ``UNWIND $rows AS row`` then an idempotent ``MERGE`` on a
+uniquely constrained key, so loading the same rows twice changes nothing.
+Each row is ``{id or endpoint ids, props}``; ``SET x = row.props`` replaces
+every property, so a column removed from the bundle disappears too.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+__all__ = [
+    "CONSTRAINTS",
+    "DELETE_ALL",
+    "MERGE_NODES",
+    "MERGE_RELATIONSHIPS",
+    "READ_NODES",
+    "READ_RELATIONSHIPS",
+    "READ_STATE",
+    "SERVER_VERSION",
+    "SET_STATE_COMPLETE",
+    "SET_STATE_LOADING",
+    "SWEEP_NODES",
+    "SWEEP_RELATIONSHIPS",
+]
+
+#: Node labels of the ecosystem (``Kpi`` holds the rows of kpis.csv).
+NODE_LABELS: tuple[LiteralString, ...] = ("Company", "Site", "Item", "Person", "Kpi")
+#: Relationship types: (type, start label, end label).
+RELATIONSHIP_TYPES: tuple[tuple[LiteralString, LiteralString, LiteralString], ...] = (
+    ("SUPPLIES", "Company", "Company"),
+    ("REQUIRES", "Item", "Item"),
+    ("DEPENDS_ON", "Company", "Company"),
+    ("OPERATES", "Company", "Site"),
+    ("PART_OF", "Company", "Company"),
+    ("WORKS_AT", "Person", "Company"),
+    ("SPONSORS", "Person", "Company"),
+    ("CONTACT_FOR", "Person", "Company"),
+    ("KPI_OF", "Kpi", "Company"),
+)
+
+CONSTRAINTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT company_id IF NOT EXISTS FOR (n:Company) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT site_id IF NOT EXISTS FOR (n:Site) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT item_id IF NOT EXISTS FOR (n:Item) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT kpi_id IF NOT EXISTS FOR (n:Kpi) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT state_id IF NOT EXISTS FOR (n:TierscopeState) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT supplies_key IF NOT EXISTS FOR ()-[r:SUPPLIES]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT requires_key IF NOT EXISTS FOR ()-[r:REQUIRES]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT depends_key IF NOT EXISTS FOR ()-[r:DEPENDS_ON]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT operates_key IF NOT EXISTS FOR ()-[r:OPERATES]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT part_of_key IF NOT EXISTS FOR ()-[r:PART_OF]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT works_at_key IF NOT EXISTS FOR ()-[r:WORKS_AT]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT sponsors_key IF NOT EXISTS FOR ()-[r:SPONSORS]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT contact_key IF NOT EXISTS FOR ()-[r:CONTACT_FOR]-() REQUIRE r.key IS UNIQUE",
+    "CREATE CONSTRAINT kpi_of_key IF NOT EXISTS FOR ()-[r:KPI_OF]-() REQUIRE r.key IS UNIQUE",
+)
+
+MERGE_NODES: dict[str, LiteralString] = {
+    "Company": "UNWIND $rows AS row MERGE (n:Company {id: row.id}) "
+    "SET n = row.props, n.snapshot = $snapshot",
+    "Site": "UNWIND $rows AS row MERGE (n:Site {id: row.id}) "
+    "SET n = row.props, n.snapshot = $snapshot",
+    "Item": "UNWIND $rows AS row MERGE (n:Item {id: row.id}) "
+    "SET n = row.props, n.snapshot = $snapshot",
+    "Person": "UNWIND $rows AS row MERGE (n:Person {id: row.id}) "
+    "SET n = row.props, n.snapshot = $snapshot",
+    "Kpi": "UNWIND $rows AS row MERGE (n:Kpi {id: row.id}) "
+    "SET n = row.props, n.snapshot = $snapshot",
+}
+
+_MERGE_REL_TAIL: LiteralString = "SET r = row.props, r.snapshot = $snapshot"
+MERGE_RELATIONSHIPS: dict[str, LiteralString] = {
+    "SUPPLIES": "UNWIND $rows AS row "
+    "MATCH (a:Company {id: row.start}) MATCH (b:Company {id: row.end}) "
+    "MERGE (a)-[r:SUPPLIES {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "REQUIRES": "UNWIND $rows AS row "
+    "MATCH (a:Item {id: row.start}) MATCH (b:Item {id: row.end}) "
+    "MERGE (a)-[r:REQUIRES {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "DEPENDS_ON": "UNWIND $rows AS row "
+    "MATCH (a:Company {id: row.start}) MATCH (b:Company {id: row.end}) "
+    "MERGE (a)-[r:DEPENDS_ON {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "OPERATES": "UNWIND $rows AS row "
+    "MATCH (a:Company {id: row.start}) MATCH (b:Site {id: row.end}) "
+    "MERGE (a)-[r:OPERATES {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "PART_OF": "UNWIND $rows AS row "
+    "MATCH (a:Company {id: row.start}) MATCH (b:Company {id: row.end}) "
+    "MERGE (a)-[r:PART_OF {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "WORKS_AT": "UNWIND $rows AS row "
+    "MATCH (a:Person {id: row.start}) MATCH (b:Company {id: row.end}) "
+    "MERGE (a)-[r:WORKS_AT {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "SPONSORS": "UNWIND $rows AS row "
+    "MATCH (a:Person {id: row.start}) MATCH (b:Company {id: row.end}) "
+    "MERGE (a)-[r:SPONSORS {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "CONTACT_FOR": "UNWIND $rows AS row "
+    "MATCH (a:Person {id: row.start}) MATCH (b:Company {id: row.end}) "
+    "MERGE (a)-[r:CONTACT_FOR {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+    "KPI_OF": "UNWIND $rows AS row "
+    "MATCH (a:Kpi {id: row.start}) MATCH (b:Company {id: row.end}) "
+    "MERGE (a)-[r:KPI_OF {key: row.props.key}]->(b) " + _MERGE_REL_TAIL,
+}
+
+# After every row of a load carries the new snapshot, whatever still carries
+# another one was not in the bundle: it goes, in batches.
+SWEEP_NODES: dict[str, LiteralString] = {
+    "Company": "MATCH (n:Company) WHERE n.snapshot <> $snapshot "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+    "Site": "MATCH (n:Site) WHERE n.snapshot <> $snapshot "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+    "Item": "MATCH (n:Item) WHERE n.snapshot <> $snapshot "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+    "Person": "MATCH (n:Person) WHERE n.snapshot <> $snapshot "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+    "Kpi": "MATCH (n:Kpi) WHERE n.snapshot <> $snapshot "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+}
+SWEEP_RELATIONSHIPS: dict[str, LiteralString] = {
+    "SUPPLIES": "MATCH ()-[r:SUPPLIES]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "REQUIRES": "MATCH ()-[r:REQUIRES]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "DEPENDS_ON": "MATCH ()-[r:DEPENDS_ON]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "OPERATES": "MATCH ()-[r:OPERATES]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "PART_OF": "MATCH ()-[r:PART_OF]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "WORKS_AT": "MATCH ()-[r:WORKS_AT]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "SPONSORS": "MATCH ()-[r:SPONSORS]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "CONTACT_FOR": "MATCH ()-[r:CONTACT_FOR]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+    "KPI_OF": "MATCH ()-[r:KPI_OF]->() WHERE r.snapshot <> $snapshot "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+}
+
+READ_NODES: dict[str, LiteralString] = {
+    "Company": "MATCH (n:Company) RETURN n.id AS id, properties(n) AS props",
+    "Site": "MATCH (n:Site) RETURN n.id AS id, properties(n) AS props",
+    "Item": "MATCH (n:Item) RETURN n.id AS id, properties(n) AS props",
+    "Person": "MATCH (n:Person) RETURN n.id AS id, properties(n) AS props",
+    "Kpi": "MATCH (n:Kpi) RETURN n.id AS id, properties(n) AS props",
+}
+READ_RELATIONSHIPS: dict[str, LiteralString] = {
+    "SUPPLIES": "MATCH (a:Company)-[r:SUPPLIES]->(b:Company) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "REQUIRES": "MATCH (a:Item)-[r:REQUIRES]->(b:Item) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "DEPENDS_ON": "MATCH (a:Company)-[r:DEPENDS_ON]->(b:Company) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "OPERATES": "MATCH (a:Company)-[r:OPERATES]->(b:Site) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "PART_OF": "MATCH (a:Company)-[r:PART_OF]->(b:Company) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "WORKS_AT": "MATCH (a:Person)-[r:WORKS_AT]->(b:Company) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "SPONSORS": "MATCH (a:Person)-[r:SPONSORS]->(b:Company) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "CONTACT_FOR": "MATCH (a:Person)-[r:CONTACT_FOR]->(b:Company) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+    "KPI_OF": "MATCH (a:Kpi)-[r:KPI_OF]->(b:Company) "
+    "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+}
+
+SET_STATE_LOADING: LiteralString = (
+    "MERGE (s:TierscopeState {id: 'ecosystem'}) "
+    "SET s.status = 'loading', s.loading_snapshot = $snapshot, s.loading_source = $source, "
+    "s.loading_started_at = datetime()"
+)
+SET_STATE_COMPLETE: LiteralString = (
+    "MATCH (s:TierscopeState {id: 'ecosystem'}) "
+    "SET s.status = 'complete', s.snapshot = $snapshot, s.source = $source, "
+    "s.loaded_at = datetime(), s.counts_json = $counts_json, s.focal_id = $focal_id, "
+    "s.loading_snapshot = null, s.loading_source = null, s.loading_started_at = null"
+)
+READ_STATE: LiteralString = (
+    "MATCH (s:TierscopeState {id: 'ecosystem'}) RETURN s.status AS status, "
+    "s.snapshot AS snapshot, s.source AS source, toString(s.loaded_at) AS loaded_at, "
+    "s.counts_json AS counts_json, s.focal_id AS focal_id, s.loading_snapshot AS loading_snapshot, "
+    "s.loading_source AS loading_source"
+)
+DELETE_ALL: LiteralString = (
+    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+)
+SERVER_VERSION: LiteralString = (
+    "CALL dbms.components() YIELD name, versions, edition "
+    "RETURN name, versions[0] AS version, edition"
+)

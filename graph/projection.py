@@ -1,0 +1,67 @@
+"""The networkx projection: the whole ecosystem read from Neo4j into one ``MultiDiGraph``.
+
+Nodes are keyed ``(label, id)`` — ``("Company", "ACME")``, ``("Item", "RES-7")``
+— so ids of different kinds never collide; their attributes are the stored
+properties (including the computed ``tier`` of companies). Edges are keyed
+``(type, key)`` — ``("SUPPLIES", ...)`` — and carry the relationship's
+properties. Edge directions are those of the data model: supplier to buyer,
+BOM parent to child, dependent to provider, company to site, person to company.
+``graph.graph`` holds ``snapshot``, ``source``, ``loaded_at`` and ``focal_id``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from tierscope.graph.cypher import NODE_LABELS, RELATIONSHIP_TYPES
+from tierscope.graph.mapping import records_from_graph_rows
+from tierscope.graph.schema import Records
+from tierscope.graph.store import Store
+
+__all__ = ["edges_of_type", "nodes_of_label", "read_projection", "to_records"]
+
+
+def read_projection(store: Store) -> nx.MultiDiGraph:
+    """Read the loaded ecosystem from ``store`` into a ``MultiDiGraph``.
+
+    Raises :class:`~tierscope.graph.errors.NoEcosystem` or
+    :class:`~tierscope.graph.errors.IncompleteLoad` when there is nothing
+    complete to read.
+    """
+    state = store.require_complete()
+    g = nx.MultiDiGraph(
+        snapshot=state.snapshot,
+        source=state.source,
+        loaded_at=state.loaded_at,
+        focal_id=state.focal_id,
+    )
+    for label in NODE_LABELS:
+        g.add_nodes_from(((label, node_id), props) for node_id, props in store.read_nodes(label))
+    for rtype, start_label, end_label in RELATIONSHIP_TYPES:
+        g.add_edges_from(
+            ((start_label, a), (end_label, b), (rtype, props["key"]), props)
+            for a, b, props in store.read_relationships(rtype)
+        )
+    return g
+
+
+def nodes_of_label(g: nx.MultiDiGraph, label: str) -> list[tuple[str, dict[str, Any]]]:
+    """(id, attributes) of every node of ``label``."""
+    return [(n[1], d) for n, d in g.nodes(data=True) if n[0] == label]
+
+
+def edges_of_type(g: nx.MultiDiGraph, rtype: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(start id, end id, attributes) of every edge of relationship type ``rtype``."""
+    return [(u[1], v[1], d) for u, v, k, d in g.edges(keys=True, data=True) if k[0] == rtype]
+
+
+def to_records(g: nx.MultiDiGraph) -> Records:
+    """The bundle rows the projection holds: the inverse of loading."""
+    nodes = {label: [dict(d) for _, d in nodes_of_label(g, label)] for label in NODE_LABELS}
+    rels = {
+        rtype: [(a, b, dict(d)) for a, b, d in edges_of_type(g, rtype)]
+        for rtype, _, _ in RELATIONSHIP_TYPES
+    }
+    return records_from_graph_rows(nodes, rels, source=str(g.graph.get("source") or ""))

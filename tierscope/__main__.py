@@ -1,0 +1,3 @@
+from tierscope.cli.main import app
+
+app()

@@ -1,0 +1,66 @@
+"""What every command shares: the consoles, clean errors, the store on demand."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+from tierscope.graph.errors import BundleError, TierscopeError
+from tierscope.graph.localdb import ensure_database
+from tierscope.graph.store import Store
+
+__all__ = ["console", "err", "handle_errors", "open_store", "state"]
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class _State:
+    debug = False
+
+
+state = _State()
+
+
+@contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn a user's mistake into a one-line message and exit code 1 (``--debug``: traceback)."""
+    try:
+        yield
+    except BundleError as e:
+        if state.debug:
+            raise
+        for problem in e.problems:
+            err.print(str(problem), markup=False)
+        n = len(e.problems)
+        err.print(f"{e.source}: {n} problem{'s' if n != 1 else ''}; nothing was written.",
+                  markup=False)
+        raise typer.Exit(1) from None
+    except TierscopeError as e:
+        if state.debug:
+            raise
+        err.print(f"Error: {e}", markup=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        raise typer.Exit(130) from None
+
+
+def open_store() -> Store:
+    """A store on ``NEO4J_URI``, or on the local server (started now if it is not running)."""
+    settings = ensure_database(start=True, log=lambda m: err.print(m, markup=False))
+    store = Store(settings)
+    try:
+        store.verify()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,194 @@
+"""The ``tierscope`` command: thin — parse, call the core, print, translate errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from tierscope import __version__
+from tierscope.cli import db
+from tierscope.cli.common import console, err, handle_errors, open_store, state
+from tierscope.graph.mapping import total_rows
+from tierscope.graph.projection import read_projection
+from tierscope.graph.store import LoadSummary, Store
+from tierscope.graph.summary import EcosystemSummary, summarize
+from tierscope.loaders.bundle import demo_bundle_path, read_valid_bundle
+from tierscope.loaders.read import read_bundle
+from tierscope.loaders.validate import check_bundle
+
+app = typer.Typer(
+    name="tierscope",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Explore a partner ecosystem: load it into Neo4j, find single points of failure, "
+    "concentration and coverage gaps.",
+)
+app.add_typer(db.app, name="db")
+
+BundlePath = Annotated[
+    Path, typer.Argument(help="A folder of CSV files, an .xlsx workbook or a .zip of CSV files.")
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"tierscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show full tracebacks instead of one-line errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Explore a partner ecosystem with Neo4j and networkx."""
+    state.debug = debug
+
+
+@app.command()
+def validate(path: BundlePath) -> None:
+    """Check a bundle and report every problem at once (exit 1 if there is any)."""
+    with handle_errors():
+        with err.status("Validating…"):
+            raw = read_bundle(path)
+            records, problems = check_bundle(raw)
+        if problems:
+            from tierscope.graph.errors import BundleError
+
+            raise BundleError(str(path), problems)
+        counts = ", ".join(f"{n} {name}" for name, n in records.counts().items() if n)
+        console.print(f"{path}: valid ({counts}); snapshot {raw.digest[:16]}", markup=False)
+
+
+def _load(store: Store, path: Path) -> LoadSummary:
+    with err.status(f"Validating {path}…"):
+        records, snapshot = read_valid_bundle(path)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("Loading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("load", total=total_rows(records))
+        return store.load(records, snapshot, progress=lambda n: bar.advance(task, n))
+
+
+@app.command()
+def load(path: BundlePath) -> None:
+    """Validate a bundle and, if it has no problem, replace the ecosystem in Neo4j with it."""
+    with handle_errors(), open_store() as store:
+        summary = _load(store, path)
+        rate = summary.rows_written / summary.seconds if summary.seconds else 0.0
+        console.print(
+            f"Loaded {path} into {store.settings.uri}: {summary.rows_written:,} rows in "
+            f"{summary.seconds:.1f} s ({rate:,.0f} rows/s); snapshot {summary.snapshot}",
+            markup=False,
+        )
+
+
+@app.command()
+def summary(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Describe the ecosystem loaded in Neo4j."""
+    with handle_errors(), open_store() as store:
+        _print_summary(summarize(read_projection(store)), as_json)
+
+
+@app.command()
+def demo(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Start Neo4j if needed, load the bundled demo ecosystem and summarise it."""
+    with handle_errors(), open_store() as store:
+        path = demo_bundle_path()
+        result = _load(store, path)
+        err.print(
+            f"Loaded the demo ecosystem into {store.settings.uri} "
+            f"({result.rows_written:,} rows, {result.seconds:.1f} s).",
+            markup=False,
+        )
+        _print_summary(summarize(read_projection(store)), as_json)
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Argument(help="Folder to write the bundle's CSV files into.")],
+    companies: Annotated[
+        int, typer.Option("--companies", "-n", help="Number of companies (10 to 1,000,000).")
+    ] = 1000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed; same seed, same bundle.")] = 0,
+) -> None:
+    """Write a realistic synthetic bundle of any size (same seed, same bundle)."""
+    from tierscope.loaders.generator import generate as run
+
+    with handle_errors():
+        try:
+            with err.status("Generating…") as status:
+                result = run(companies, seed, out, progress=lambda m: status.update(m))
+        except ValueError as e:
+            from tierscope.graph.errors import TierscopeError
+
+            raise TierscopeError(str(e)) from e
+        counts = ", ".join(f"{n:,} {name}" for name, n in result.counts.items())
+        console.print(f"Wrote {result.path}: {counts}", markup=False)
+
+
+def _print_summary(s: EcosystemSummary, as_json: bool) -> None:
+    if as_json:
+        console.print_json(json.dumps(s.as_dict()))
+        return
+    t = Table(title=f"{s.focal_name} ({s.focal_id}) — snapshot {s.snapshot}", show_header=False)
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    tiers = ", ".join(
+        f"{'focal' if k == '0' else 'not upstream' if k == 'none' else 'tier ' + k}: {v}"
+        for k, v in s.companies_by_tier.items()
+    )
+    kinds = ", ".join(f"{k}: {v}" for k, v in s.companies_by_kind.items())
+    rows = [
+        ("Companies", f"{s.companies:,}"),
+        ("  by tier", tiers),
+        ("  by kind", kinds),
+        ("Countries (companies and sites)", f"{s.countries}"),
+        ("Products", f"{len(s.products)}: {', '.join(s.products[:12])}"
+         + (" …" if len(s.products) > 12 else "")),
+        ("Revenue per day (products)", f"{s.revenue_per_day:,.0f}"),
+        ("Items", f"{s.items:,}"),
+        ("Supply relationships", f"{s.supply_relationships:,}"),
+        ("Bill-of-materials lines", f"{s.bom_lines:,}"),
+        ("Sites", f"{s.sites:,}"),
+        ("Dependencies (critical)", f"{s.dependencies:,} ({s.critical_dependencies:,})"),
+        ("People / sponsorships / contacts", f"{s.people:,} / {s.sponsors:,} / {s.contacts:,}"),
+        ("KPI rows", f"{s.kpi_rows:,}"),
+        ("Loaded from", s.source),
+        ("Loaded at", s.loaded_at),
+    ]
+    for what, value in rows:
+        t.add_row(what, value)
+    console.print(t)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
