@@ -87,7 +87,8 @@ class _Validator:
     def _table(self, t: Table) -> None:
         raw = self.raw.frames.get(t.name)
         if raw is None:
-            if t.mandatory and not any(p.file == self._file(t.name) for p in self.problems):
+            unreadable = {self._file(t.name), self.raw.source}
+            if t.mandatory and not any(p.file in unreadable for p in self.problems):
                 self._add(t.name, None, None, None, "is missing; every bundle needs it")
             self.frames[t.name] = empty_frame(t).assign(**{self._row: pd.Series([], dtype=int)})
             return
@@ -251,7 +252,7 @@ class _Validator:
 
     def _share_sums(self) -> None:
         s = self.frames["supplies"]
-        with_share = s[s["share"].notna()]
+        with_share = s[s["share"].between(0, 1)]
         if with_share.empty:
             return
         sums = with_share.groupby(["buyer_id", "item_id"])["share"].sum()

@@ -1,0 +1,153 @@
+"""Shared fixtures: one real Neo4j server per test session, over Bolt.
+
+Tests wipe the database, so they never use ``NEO4J_URI`` (a server of the
+user's). They use ``TIERSCOPE_TEST_NEO4J_URI`` (with ``TIERSCOPE_TEST_NEO4J_USER``
+and ``_PASSWORD``) when set, else a local server of their own in
+``.tierscope/test-neo4j`` on port ``TIERSCOPE_TEST_BOLT_PORT`` (default 7688),
+started once for the session and stopped at its end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tierscope.graph.config import Neo4jSettings
+from tierscope.graph.store import Store
+from tierscope.loaders.bundle import demo_bundle_path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Iterator[Neo4jSettings]:
+    uri = os.environ.get("TIERSCOPE_TEST_NEO4J_URI")
+    if uri:
+        yield Neo4jSettings(
+            uri=uri,
+            user=os.environ.get("TIERSCOPE_TEST_NEO4J_USER", "neo4j"),
+            password=os.environ.get("TIERSCOPE_TEST_NEO4J_PASSWORD", ""),
+            database=os.environ.get("TIERSCOPE_TEST_NEO4J_DATABASE", "neo4j"),
+            external=True,
+        )
+        return
+    from tierscope.graph.localdb import LocalServer
+
+    port = int(os.environ.get("TIERSCOPE_TEST_BOLT_PORT", "7688"))
+    server = LocalServer(home=REPO / ".tierscope" / "test-neo4j", bolt_port=port)
+    saved = os.environ.pop("NEO4J_URI", None)
+    try:
+        settings, already_running = server.start(log=lambda m: None)
+    finally:
+        if saved is not None:
+            os.environ["NEO4J_URI"] = saved
+    yield settings
+    if not already_running:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def session_store(neo4j_settings: Neo4jSettings) -> Iterator[Store]:
+    with Store(neo4j_settings) as store:
+        yield store
+
+
+@pytest.fixture
+def store(session_store: Store) -> Store:
+    """The session's store, emptied for this test."""
+    session_store.clear()
+    return session_store
+
+
+@pytest.fixture
+def test_env(neo4j_settings: Neo4jSettings) -> dict[str, str]:
+    """Environment for a ``tierscope`` subprocess that points it at the test server."""
+    env = dict(os.environ)
+    env.update(
+        NEO4J_URI=neo4j_settings.uri,
+        NEO4J_USER=neo4j_settings.user,
+        NEO4J_PASSWORD=neo4j_settings.password,
+        NEO4J_DATABASE=neo4j_settings.database,
+    )
+    return env
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A writable copy of the demo bundle."""
+    out = tmp_path / "demo"
+    shutil.copytree(demo_bundle_path(), out, ignore=shutil.ignore_patterns("*.md", "*.py"))
+    return out
+
+
+#: A small valid ecosystem, the diamond of DESIGN.md: P needs board B (two
+#: tier-1 sources) and housing H (unmapped); both sources buy chip X from T.
+TINY: dict[str, str] = {
+    "companies": (
+        "id,name,kind,country,segment,parent_id,annual_spend\n"
+        "F,Focal AG,focal,DE,,,\n"
+        "S1,Shenzhen 华芯,supplier,CN,strategic,G,1000.5\n"
+        "S2,شركة الخليج,supplier,TW,bottleneck,G,\n"
+        "G,Group Holding,supplier,US,,,\n"
+        "T,Kaito Chemicals,supplier,JP,routine,,\n"
+        "L,LogiCo 🚚,service_provider,NL,,,\n"
+    ),
+    "items": (
+        "id,name,kind,revenue_per_day,inventory_days\n"
+        "P,Drive controller,product,1000,5\n"
+        "B,Board,component,,\n"
+        "H,Housing,component,,\n"
+        "X,Chip,component,,\n"
+    ),
+    "bom": "parent_id,child_id,quantity\nP,B,1\nP,H,1\nB,X,2\n",
+    "supplies": (
+        "supplier_id,buyer_id,item_id,share,site_id\n"
+        "S1,F,B,0.6,S1-SZ\n"
+        "S2,F,B,0.4,\n"
+        "T,S1,X,,\n"
+        "T,S2,X,,\n"
+    ),
+    "sites": "id,company_id,country,recovery_days\nS1-SZ,S1,CN,20\n",
+    "dependencies": "dependent_id,provider_id,kind,critical\nF,L,logistics,true\n",
+    "people": (
+        "id,name,company_id,title\n"
+        "P1,José Müller,F,Chief Procurement Officer\n"
+        "P2,Li Wei,S1,Key account manager\n"
+    ),
+    "relationships": "person_id,company_id,role,primary\nP1,S1,sponsor,\nP2,S1,contact,true\n",
+    "kpis": (
+        "company_id,metric,period,value,target,higher_is_better\n"
+        "S1,on_time_delivery,2026-Q1,0.93,0.95,true\n"
+    ),
+}
+
+
+def write_bundle(folder: Path, tables: dict[str, str]) -> Path:
+    """Write ``tables`` (name -> CSV text) as a bundle folder; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """The TINY bundle written to a fresh folder."""
+    return write_bundle(tmp_path / "tiny", TINY)
+
+
+@pytest.fixture
+def bundle_with(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """``bundle_with(table=csv_text, ...)``: TINY with some tables replaced (``None`` drops one)."""
+    counter = iter(range(1000))
+
+    def make(**tables: str | None) -> Path:
+        merged = {**TINY, **tables}
+        kept = {k: v for k, v in merged.items() if v is not None}
+        return write_bundle(tmp_path / f"b{next(counter)}", kept)
+
+    return make
