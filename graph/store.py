@@ -18,6 +18,7 @@ every property to the value it already has: nothing changes.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -67,12 +68,14 @@ class LoadSummary:
 class Store:
     """A connection to the Neo4j database holding one ecosystem.
 
-    Use as a context manager, or call :meth:`close`.
+    ``batch_size`` rows go in each write transaction (default
+    ``$TIERSCOPE_BATCH_SIZE`` or 10,000). Use as a context manager, or call
+    :meth:`close`.
     """
 
-    def __init__(self, settings: Neo4jSettings, batch_size: int = 10_000) -> None:
+    def __init__(self, settings: Neo4jSettings, batch_size: int | None = None) -> None:
         self.settings = settings
-        self.batch_size = batch_size
+        self.batch_size = batch_size or int(os.environ.get("TIERSCOPE_BATCH_SIZE", "10000"))
         self._driver = GraphDatabase.driver(
             settings.uri,
             auth=(settings.user, settings.password),
