@@ -28,13 +28,14 @@ import time
 from pathlib import Path
 from typing import LiteralString
 
-from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.localdb import LocalServer
+from tierscope.loaders.generator import generate
+
+from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.mapping import total_rows
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import read_valid_bundle
-from tierscope.loaders.generator import generate
 
 REPO = Path(__file__).resolve().parent.parent
 SEP: LiteralString = "'\\u001f'"
@@ -42,75 +43,131 @@ SEP: LiteralString = "'\\u001f'"
 # One statement per file (and per derived relationship), doing what the loader does.
 # LOAD CSV reads an empty field as null, so missing values stay unset as in ours.
 REFERENCE: list[tuple[str, LiteralString]] = [
-    ("companies.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MERGE (n:Company {id: row.id}) SET n.name = row.name, n.kind = row.kind, "
-     "n.country = row.country, n.segment = row.segment, "
-     "n.parent_id = row.parent_id, n.annual_spend = toFloat(row.annual_spend), "
-     "n.declared_tier = toInteger(row.declared_tier), n.region = row.region, "
-     "n.recovery_days = toFloat(row.recovery_days) } IN TRANSACTIONS OF 10000 ROWS"),
-    ("items.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MERGE (n:Item {id: row.id}) SET n.name = row.name, n.kind = row.kind, "
-     "n.category = row.category, n.revenue_per_day = toFloat(row.revenue_per_day), "
-     "n.inventory_days = toFloat(row.inventory_days) } IN TRANSACTIONS OF 10000 ROWS"),
-    ("sites.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MERGE (n:Site {id: row.id}) SET n.company_id = row.company_id, n.country = row.country, "
-     "n.name = row.name, n.recovery_days = toFloat(row.recovery_days), "
-     "n.lat = toFloat(row.lat), n.lon = toFloat(row.lon) } IN TRANSACTIONS OF 10000 ROWS"),
-    ("people.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MERGE (n:Person {id: row.id}) SET n.name = row.name, n.company_id = row.company_id, "
-     "n.title = row.title, n.email = row.email "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
-    ("kpis.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MERGE (n:Kpi {id: row.company_id + " + SEP + " + row.metric + " + SEP + " + row.period}) "
-     "SET n.company_id = row.company_id, n.metric = row.metric, n.period = row.period, "
-     "n.value = toFloat(row.value), n.target = toFloat(row.target), "
-     "n.higher_is_better = toBoolean(row.higher_is_better) } IN TRANSACTIONS OF 10000 ROWS"),
-    ("supplies.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MATCH (a:Company {id: row.supplier_id}) MATCH (b:Company {id: row.buyer_id}) "
-     "MERGE (a)-[r:SUPPLIES {key: row.supplier_id + " + SEP + " + row.buyer_id + " + SEP
-     + " + row.item_id + " + SEP + " + coalesce(row.site_id, '')}]->(b) "
-     "SET r.item_id = row.item_id, r.share = toFloat(row.share), "
-     "r.annual_spend = toFloat(row.annual_spend), r.lead_time_days = toFloat(row.lead_time_days), "
-     "r.site_id = row.site_id } IN TRANSACTIONS OF 10000 ROWS"),
-    ("bom.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MATCH (a:Item {id: row.parent_id}) MATCH (b:Item {id: row.child_id}) "
-     "MERGE (a)-[r:REQUIRES {key: row.parent_id + " + SEP + " + row.child_id}]->(b) "
-     "SET r.quantity = toFloat(row.quantity) } IN TRANSACTIONS OF 10000 ROWS"),
-    ("dependencies.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MATCH (a:Company {id: row.dependent_id}) MATCH (b:Company {id: row.provider_id}) "
-     "MERGE (a)-[r:DEPENDS_ON {key: row.dependent_id + " + SEP + " + row.provider_id + " + SEP
-     + " + row.kind}]->(b) SET r.kind = row.kind, r.critical = toBoolean(row.critical) "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
-    ("companies.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "WITH row WHERE row.parent_id IS NOT NULL "
-     "MATCH (a:Company {id: row.id}) MATCH (b:Company {id: row.parent_id}) "
-     "MERGE (a)-[r:PART_OF {key: row.id + " + SEP + " + row.parent_id}]->(b) "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
-    ("sites.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MATCH (a:Company {id: row.company_id}) MATCH (b:Site {id: row.id}) "
-     "MERGE (a)-[r:OPERATES {key: row.company_id + " + SEP + " + row.id}]->(b) "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
-    ("people.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "MATCH (a:Person {id: row.id}) MATCH (b:Company {id: row.company_id}) "
-     "MERGE (a)-[r:WORKS_AT {key: row.id + " + SEP + " + row.company_id}]->(b) "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
-    ("kpis.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "WITH row, row.company_id + " + SEP + " + row.metric + " + SEP + " + row.period AS kid "
-     "MATCH (a:Kpi {id: kid}) MATCH (b:Company {id: row.company_id}) "
-     "MERGE (a)-[r:KPI_OF {key: kid + " + SEP + " + row.company_id}]->(b) "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
-    ("relationships.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "WITH row WHERE row.role = 'sponsor' "
-     "MATCH (a:Person {id: row.person_id}) MATCH (b:Company {id: row.company_id}) "
-     "MERGE (a)-[r:SPONSORS {key: row.person_id + " + SEP + " + row.company_id + " + SEP
-     + " + row.role}]->(b) SET r.primary = toBoolean(row.primary) "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
-    ("relationships.csv", "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
-     "WITH row WHERE row.role = 'contact' "
-     "MATCH (a:Person {id: row.person_id}) MATCH (b:Company {id: row.company_id}) "
-     "MERGE (a)-[r:CONTACT_FOR {key: row.person_id + " + SEP + " + row.company_id + " + SEP
-     + " + row.role}]->(b) SET r.primary = toBoolean(row.primary) "
-     "} IN TRANSACTIONS OF 10000 ROWS"),
+    (
+        "companies.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MERGE (n:Company {id: row.id}) SET n.name = row.name, n.kind = row.kind, "
+        "n.country = row.country, n.segment = row.segment, "
+        "n.parent_id = row.parent_id, n.annual_spend = toFloat(row.annual_spend), "
+        "n.declared_tier = toInteger(row.declared_tier), n.region = row.region, "
+        "n.recovery_days = toFloat(row.recovery_days) } IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "items.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MERGE (n:Item {id: row.id}) SET n.name = row.name, n.kind = row.kind, "
+        "n.category = row.category, n.revenue_per_day = toFloat(row.revenue_per_day), "
+        "n.inventory_days = toFloat(row.inventory_days) } IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "sites.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MERGE (n:Site {id: row.id}) SET n.company_id = row.company_id, n.country = row.country, "
+        "n.name = row.name, n.recovery_days = toFloat(row.recovery_days), "
+        "n.lat = toFloat(row.lat), n.lon = toFloat(row.lon) } IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "people.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MERGE (n:Person {id: row.id}) SET n.name = row.name, n.company_id = row.company_id, "
+        "n.title = row.title, n.email = row.email "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "kpis.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MERGE (n:Kpi {id: row.company_id + " + SEP + " + row.metric + " + SEP + " + row.period}) "
+        "SET n.company_id = row.company_id, n.metric = row.metric, n.period = row.period, "
+        "n.value = toFloat(row.value), n.target = toFloat(row.target), "
+        "n.higher_is_better = toBoolean(row.higher_is_better) } IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "supplies.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MATCH (a:Company {id: row.supplier_id}) MATCH (b:Company {id: row.buyer_id}) "
+        "MERGE (a)-[r:SUPPLIES {key: row.supplier_id + "
+        + SEP
+        + " + row.buyer_id + "
+        + SEP
+        + " + row.item_id + "
+        + SEP
+        + " + coalesce(row.site_id, '')}]->(b) "
+        "SET r.item_id = row.item_id, r.share = toFloat(row.share), "
+        "r.annual_spend = toFloat(row.annual_spend), r.lead_time_days = toFloat(row.lead_time_days), "
+        "r.site_id = row.site_id } IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "bom.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MATCH (a:Item {id: row.parent_id}) MATCH (b:Item {id: row.child_id}) "
+        "MERGE (a)-[r:REQUIRES {key: row.parent_id + " + SEP + " + row.child_id}]->(b) "
+        "SET r.quantity = toFloat(row.quantity) } IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "dependencies.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MATCH (a:Company {id: row.dependent_id}) MATCH (b:Company {id: row.provider_id}) "
+        "MERGE (a)-[r:DEPENDS_ON {key: row.dependent_id + "
+        + SEP
+        + " + row.provider_id + "
+        + SEP
+        + " + row.kind}]->(b) SET r.kind = row.kind, r.critical = toBoolean(row.critical) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "companies.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "WITH row WHERE row.parent_id IS NOT NULL "
+        "MATCH (a:Company {id: row.id}) MATCH (b:Company {id: row.parent_id}) "
+        "MERGE (a)-[r:PART_OF {key: row.id + " + SEP + " + row.parent_id}]->(b) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "sites.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MATCH (a:Company {id: row.company_id}) MATCH (b:Site {id: row.id}) "
+        "MERGE (a)-[r:OPERATES {key: row.company_id + " + SEP + " + row.id}]->(b) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "people.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MATCH (a:Person {id: row.id}) MATCH (b:Company {id: row.company_id}) "
+        "MERGE (a)-[r:WORKS_AT {key: row.id + " + SEP + " + row.company_id}]->(b) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "kpis.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "WITH row, row.company_id + " + SEP + " + row.metric + " + SEP + " + row.period AS kid "
+        "MATCH (a:Kpi {id: kid}) MATCH (b:Company {id: row.company_id}) "
+        "MERGE (a)-[r:KPI_OF {key: kid + " + SEP + " + row.company_id}]->(b) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "relationships.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "WITH row WHERE row.role = 'sponsor' "
+        "MATCH (a:Person {id: row.person_id}) MATCH (b:Company {id: row.company_id}) "
+        "MERGE (a)-[r:SPONSORS {key: row.person_id + "
+        + SEP
+        + " + row.company_id + "
+        + SEP
+        + " + row.role}]->(b) SET r.primary = toBoolean(row.primary) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
+    (
+        "relationships.csv",
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "WITH row WHERE row.role = 'contact' "
+        "MATCH (a:Person {id: row.person_id}) MATCH (b:Company {id: row.company_id}) "
+        "MERGE (a)-[r:CONTACT_FOR {key: row.person_id + "
+        + SEP
+        + " + row.company_id + "
+        + SEP
+        + " + row.role}]->(b) SET r.primary = toBoolean(row.primary) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+    ),
 ]
 
 COUNT_NODES: LiteralString = "MATCH (n) WHERE NOT n:TierscopeState RETURN count(n) AS n"
@@ -138,8 +195,10 @@ def main() -> None:
     records, _ = read_valid_bundle(data)
     rows = total_rows(records)
     counts = records.counts()
-    print(f"bundle: {args.companies:,} companies, {counts['supplies']:,} supply relationships; "
-          f"{rows:,} rows to write (nodes + relationships)")
+    print(
+        f"bundle: {args.companies:,} companies, {counts['supplies']:,} supply relationships; "
+        f"{rows:,} rows to write (nodes + relationships)"
+    )
     del records
 
     server = LocalServer(home=REPO / ".tierscope" / "bench-neo4j", bolt_port=args.port)
@@ -147,11 +206,20 @@ def main() -> None:
     try:
         # -- ours ------------------------------------------------------------
         settings = fresh(server)
-        env = dict(os.environ, NEO4J_URI=settings.uri, NEO4J_USER=settings.user,
-                   NEO4J_PASSWORD=settings.password, NEO4J_DATABASE=settings.database)
+        env = dict(
+            os.environ,
+            NEO4J_URI=settings.uri,
+            NEO4J_USER=settings.user,
+            NEO4J_PASSWORD=settings.password,
+            NEO4J_DATABASE=settings.database,
+        )
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "tierscope", "load", str(data)], env=env,
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "tierscope", "load", str(data)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         ours = time.perf_counter() - t
         peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         with Store(settings) as store:
@@ -180,10 +248,14 @@ def main() -> None:
     finally:
         server.stop()
 
-    print(f"tierscope load : {ours:8.1f} s  {rows / ours:10,.0f} rows/s  "
-          f"({ours_nodes:,} nodes, {ours_rels:,} relationships; includes validation)")
-    print(f"LOAD CSV       : {ref:8.1f} s  {rows / ref:10,.0f} rows/s  "
-          f"({ref_nodes:,} nodes, {ref_rels:,} relationships)")
+    print(
+        f"tierscope load : {ours:8.1f} s  {rows / ours:10,.0f} rows/s  "
+        f"({ours_nodes:,} nodes, {ours_rels:,} relationships; includes validation)"
+    )
+    print(
+        f"LOAD CSV       : {ref:8.1f} s  {rows / ref:10,.0f} rows/s  "
+        f"({ref_nodes:,} nodes, {ref_rels:,} relationships)"
+    )
     print(f"ratio (ours / LOAD CSV throughput): {ref / ours:.2f}   (target >= 0.8)")
     print(f"loader peak RSS: {peak_kib / 1024 / 1024:.2f} GiB   (target < 2 GiB)")
     print(f"read back into networkx: {read_s:.1f} s  ({proj[0]:,} nodes, {proj[1]:,} edges)")

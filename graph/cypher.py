@@ -183,9 +183,7 @@ READ_STATE: LiteralString = (
     "s.counts_json AS counts_json, s.focal_id AS focal_id, s.loading_snapshot AS loading_snapshot, "
     "s.loading_source AS loading_source"
 )
-DELETE_ALL: LiteralString = (
-    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-)
+DELETE_ALL: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 SERVER_VERSION: LiteralString = (
     "CALL dbms.components() YIELD name, versions, edition "
     "RETURN name, versions[0] AS version, edition"

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -159,8 +159,10 @@ def records_from_graph_rows(
         frames[name] = pd.DataFrame(rows)
     for name, (rtype, start, end) in _REL_TABLES.items():
         frames[name] = pd.DataFrame(
-            [{start: a, end: b, **_strip(p, ("key", "snapshot"))}
-             for a, b, p in relationships.get(rtype, [])]
+            [
+                {start: a, end: b, **_strip(p, ("key", "snapshot"))}
+                for a, b, p in relationships.get(rtype, [])
+            ]
         )
     rel_rows = []
     for role, rtype in _ROLE_TYPES.items():
@@ -192,7 +194,10 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _chunks(frame: pd.DataFrame, size: int) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(frame), size):
         part = frame.iloc[start : start + size]
-        yield part.astype(object).where(part.notna(), None).to_dict("records")
+        # column names are str (bundle headers), so the cast is exact
+        yield cast(
+            list[dict[str, Any]], part.astype(object).where(part.notna(), None).to_dict("records")
+        )
 
 
 def _props(rec: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:

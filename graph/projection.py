@@ -20,10 +20,22 @@ from tierscope.graph.mapping import records_from_graph_rows
 from tierscope.graph.schema import Records
 from tierscope.graph.store import Store
 
-__all__ = ["edges_of_type", "nodes_of_label", "read_projection", "to_records"]
+__all__ = [
+    "NodeKey",
+    "Projection",
+    "edges_of_type",
+    "nodes_of_label",
+    "read_projection",
+    "to_records",
+]
+
+#: A node of the projection: (label, id).
+NodeKey = tuple[str, str]
+#: The projection's type.
+Projection = nx.MultiDiGraph[NodeKey]
 
 
-def read_projection(store: Store) -> nx.MultiDiGraph:
+def read_projection(store: Store) -> Projection:
     """Read the loaded ecosystem from ``store`` into a ``MultiDiGraph``.
 
     Raises :class:`~tierscope.graph.errors.NoEcosystem` or
@@ -31,7 +43,7 @@ def read_projection(store: Store) -> nx.MultiDiGraph:
     complete to read.
     """
     state = store.require_complete()
-    g = nx.MultiDiGraph(
+    g: Projection = nx.MultiDiGraph(
         snapshot=state.snapshot,
         source=state.source,
         loaded_at=state.loaded_at,
@@ -40,24 +52,22 @@ def read_projection(store: Store) -> nx.MultiDiGraph:
     for label in NODE_LABELS:
         g.add_nodes_from(((label, node_id), props) for node_id, props in store.read_nodes(label))
     for rtype, start_label, end_label in RELATIONSHIP_TYPES:
-        g.add_edges_from(
-            ((start_label, a), (end_label, b), (rtype, props["key"]), props)
-            for a, b, props in store.read_relationships(rtype)
-        )
+        for a, b, props in store.read_relationships(rtype):
+            g.add_edge((start_label, a), (end_label, b), (rtype, props["key"]), **props)
     return g
 
 
-def nodes_of_label(g: nx.MultiDiGraph, label: str) -> list[tuple[str, dict[str, Any]]]:
+def nodes_of_label(g: Projection, label: str) -> list[tuple[str, dict[str, Any]]]:
     """(id, attributes) of every node of ``label``."""
     return [(n[1], d) for n, d in g.nodes(data=True) if n[0] == label]
 
 
-def edges_of_type(g: nx.MultiDiGraph, rtype: str) -> list[tuple[str, str, dict[str, Any]]]:
+def edges_of_type(g: Projection, rtype: str) -> list[tuple[str, str, dict[str, Any]]]:
     """(start id, end id, attributes) of every edge of relationship type ``rtype``."""
     return [(u[1], v[1], d) for u, v, k, d in g.edges(keys=True, data=True) if k[0] == rtype]
 
 
-def to_records(g: nx.MultiDiGraph) -> Records:
+def to_records(g: Projection) -> Records:
     """The bundle rows the projection holds: the inverse of loading."""
     nodes = {label: [dict(d) for _, d in nodes_of_label(g, label)] for label in NODE_LABELS}
     rels = {

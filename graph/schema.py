@@ -261,7 +261,7 @@ def _na(v: object) -> bool:
 def _plain(v: object) -> object:
     """Numbers as float, booleans as bool, everything else as str (numpy types unwrapped)."""
     if isinstance(v, bool) or type(v).__name__ == "bool_":
-        return bool(v)  # type: ignore[arg-type]
+        return bool(v)
     if isinstance(v, int | float) or hasattr(v, "dtype"):
         return float(v)  # type: ignore[arg-type]
     return str(v)

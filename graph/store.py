@@ -235,4 +235,3 @@ def _write_batch(
     tx: neo4j.ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]], snapshot: str
 ) -> None:
     tx.run(query, rows=rows, snapshot=snapshot).consume()
-

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from tierscope.graph.projection import edges_of_type, nodes_of_label
+from tierscope.graph.projection import Projection, edges_of_type, nodes_of_label
 
 __all__ = ["EcosystemSummary", "summarize"]
 
@@ -44,7 +44,7 @@ class EcosystemSummary:
         return asdict(self)
 
 
-def summarize(g: nx.MultiDiGraph) -> EcosystemSummary:
+def summarize(g: Projection) -> EcosystemSummary:
     """Summarise the projection ``g`` (see :mod:`tierscope.graph.projection`).
 
     Examples
@@ -93,6 +93,8 @@ def summarize(g: nx.MultiDiGraph) -> EcosystemSummary:
         contacts=len(edges_of_type(g, "CONTACT_FOR")),
         kpi_rows=len(nodes_of_label(g, "Kpi")),
         revenue_per_day=float(
-            sum(float(d.get("revenue_per_day") or 0) for _, d in items if d.get("kind") == "product")
+            sum(
+                float(d.get("revenue_per_day") or 0) for _, d in items if d.get("kind") == "product"
+            )
         ),
     )

@@ -37,9 +37,7 @@ def read_valid_bundle(path: Path) -> tuple[Records, str]:
     return records, raw.digest[:SNAPSHOT_DIGITS]
 
 
-def load_bundle(
-    path: Path, store: Store, progress: Progress | None = None
-) -> LoadSummary:
+def load_bundle(path: Path, store: Store, progress: Progress | None = None) -> LoadSummary:
     """Validate the bundle at ``path`` and, only if it has no problem, load it into ``store``."""
     records, snapshot = read_valid_bundle(path)
     return store.load(records, snapshot, progress)

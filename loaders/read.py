@@ -98,7 +98,9 @@ def _from_csv_bytes(source: str, files: dict[str, bytes]) -> RawBundle:
         if stem not in _KNOWN:
             allowed = ", ".join(f"{t}.csv" for t in sorted(_KNOWN))
             bundle.problems.append(
-                Problem(name, None, None, name, f"unknown file; the files of a bundle are {allowed}")
+                Problem(
+                    name, None, None, name, f"unknown file; the files of a bundle are {allowed}"
+                )
             )
             continue
         data = files[name]

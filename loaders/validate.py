@@ -160,14 +160,21 @@ class _Validator:
         dup = keyed.duplicated(keep=False)
         if not dup.any():
             return
-        first_rows = frame.loc[dup].groupby(key, dropna=False, sort=False)[self._row].transform("min")
+        first_rows = (
+            frame.loc[dup].groupby(key, dropna=False, sort=False)[self._row].transform("min").to_dict()
+        )
         later = frame.loc[dup & keyed.duplicated(keep="first")]
         col = key[0] if len(key) == 1 else ", ".join(key)
         for idx, row in later.iterrows():
             value = " | ".join("" if pd.isna(row[k]) else str(row[k]) for k in key)
             what = f"duplicate {col} '{value}'"
-            self._add(t.name, int(row[self._row]), col, value,
-                      f"{what}; first seen at row {int(first_rows[idx])}")
+            self._add(
+                t.name,
+                int(row[self._row]),
+                col,
+                value,
+                f"{what}; first seen at row {first_rows[idx]}",
+            )
 
     # -- across tables ---------------------------------------------------------
     def _ids(self, table: str) -> pd.Series:
@@ -187,23 +194,39 @@ class _Validator:
         focal = companies.loc[companies["kind"] == FOCAL]
         if len(companies) and not any(p.column == "kind" for p in self.problems):
             if len(focal) == 0:
-                self._add("companies", None, "kind", None,
-                          "no company has kind 'focal'; exactly one must (the company whose "
-                          "ecosystem this is)")
+                self._add(
+                    "companies",
+                    None,
+                    "kind",
+                    None,
+                    "no company has kind 'focal'; exactly one must (the company whose "
+                    "ecosystem this is)",
+                )
             elif len(focal) > 1:
                 ids = ", ".join(map(str, focal["id"].tolist()[:_MAX_LISTED]))
-                for row, cid in zip(focal[self._row].tolist()[1:], focal["id"].tolist()[1:],
-                                    strict=True):
-                    self._add("companies", int(row), "kind", "focal",
-                              f"company '{cid}' is a second focal company; exactly one company "
-                              f"may have kind 'focal' (found {len(focal)}: {ids})")
+                for row, cid in zip(
+                    focal[self._row].tolist()[1:], focal["id"].tolist()[1:], strict=True
+                ):
+                    self._add(
+                        "companies",
+                        int(row),
+                        "kind",
+                        "focal",
+                        f"company '{cid}' is a second focal company; exactly one company "
+                        f"may have kind 'focal' (found {len(focal)}: {ids})",
+                    )
         focal_id = str(focal["id"].iloc[0]) if len(focal) == 1 else None
 
         # company and site ids share one namespace (a failure can name either)
         sites = f["sites"]
         clash = sites["id"].isin(set(companies["id"].dropna()))
-        self._each("sites", sites, clash, "id",
-                   "id '{v}' is also a company id; companies and sites need distinct ids")
+        self._each(
+            "sites",
+            sites,
+            clash,
+            "id",
+            "id '{v}' is also a company id; companies and sites need distinct ids",
+        )
 
         self._refs("companies", "parent_id", "companies", "company")
         self._self_ref("companies", "id", "parent_id", "a company cannot be its own parent")
@@ -225,8 +248,9 @@ class _Validator:
         self._refs("sites", "company_id", "companies", "company")
         self._refs("dependencies", "dependent_id", "companies", "company")
         self._refs("dependencies", "provider_id", "companies", "company")
-        self._self_ref("dependencies", "dependent_id", "provider_id",
-                       "a company cannot depend on itself")
+        self._self_ref(
+            "dependencies", "dependent_id", "provider_id", "a company cannot depend on itself"
+        )
         self._refs("people", "company_id", "companies", "company")
         self._refs("relationships", "person_id", "people", "person")
         self._refs("relationships", "company_id", "companies", "company")
@@ -245,25 +269,39 @@ class _Validator:
         site_owner = supplies["site_id"].map(owner)
         bad = has_site & (site_owner != supplies["supplier_id"])
         rows = supplies.loc[bad]
-        for row, site, sup, own in zip(rows[self._row], rows["site_id"], rows["supplier_id"],
-                                       site_owner[bad], strict=True):
-            self._add("supplies", int(row), "site_id", site,
-                      f"site '{site}' belongs to company '{own}', not to the supplier '{sup}'")
+        for row, site, sup, own in zip(
+            rows[self._row], rows["site_id"], rows["supplier_id"], site_owner[bad], strict=True
+        ):
+            self._add(
+                "supplies",
+                int(row),
+                "site_id",
+                site,
+                f"site '{site}' belongs to company '{own}', not to the supplier '{sup}'",
+            )
 
     def _share_sums(self) -> None:
         s = self.frames["supplies"]
         with_share = s[s["share"].between(0, 1)]
         if with_share.empty:
             return
-        sums = with_share.groupby(["buyer_id", "item_id"])["share"].sum()
-        over = sums[sums > 1 + SHARE_TOLERANCE]
-        if over.empty:
-            return
-        first_row = with_share.groupby(["buyer_id", "item_id"])[self._row].min()
-        for (buyer, item), total in over.items():
-            self._add("supplies", int(first_row[(buyer, item)]), "share", f"{total:g}",
-                      f"shares of item '{item}' bought by '{buyer}' sum to {total:g}; "
-                      f"they may sum to at most 1")
+        agg = (
+            with_share.groupby(["buyer_id", "item_id"])
+            .agg(total=("share", "sum"), row=(self._row, "min"))
+            .reset_index()
+        )
+        over = agg[agg["total"] > 1 + SHARE_TOLERANCE]
+        for buyer, item, total, row in zip(
+            over["buyer_id"], over["item_id"], over["total"], over["row"], strict=True
+        ):
+            self._add(
+                "supplies",
+                int(row),
+                "share",
+                f"{total:g}",
+                f"shares of item '{item}' bought by '{buyer}' sum to {total:g}; "
+                f"they may sum to at most 1",
+            )
 
     def _cycles(self, table: str, src: str, dst: str, col: str, what: str) -> None:
         frame = self.frames[table]
@@ -271,7 +309,7 @@ class _Validator:
         edges = edges[edges[src] != edges[dst]]
         if edges.empty:
             return
-        g = nx.DiGraph()
+        g: nx.DiGraph[str] = nx.DiGraph()
         for a, b, row in zip(edges[src], edges[dst], edges[self._row], strict=True):
             g.add_edge(a, b, row=int(row))
         for comp in nx.strongly_connected_components(g):
@@ -290,15 +328,25 @@ class _Validator:
         if focal_id is not None:
             bad = known & (rel["role"] == "sponsor") & (works_at != focal_id)
             for row, pid, emp in _rows(rel, bad, self._row, "person_id", works_at):
-                self._add("relationships", row, "person_id", pid,
-                          f"sponsor '{pid}' works at '{emp}'; a sponsor must be a person of the "
-                          f"focal company '{focal_id}'")
+                self._add(
+                    "relationships",
+                    row,
+                    "person_id",
+                    pid,
+                    f"sponsor '{pid}' works at '{emp}'; a sponsor must be a person of the "
+                    f"focal company '{focal_id}'",
+                )
         bad = known & (rel["role"] == "contact") & (works_at != rel["company_id"])
         for row, pid, emp in _rows(rel, bad, self._row, "person_id", works_at):
             cid = rel.loc[rel[self._row] == row, "company_id"].iloc[0]
-            self._add("relationships", row, "person_id", pid,
-                      f"contact '{pid}' works at '{emp}'; a contact must be a person of the "
-                      f"partner '{cid}'")
+            self._add(
+                "relationships",
+                row,
+                "person_id",
+                pid,
+                f"contact '{pid}' works at '{emp}'; a contact must be a person of the "
+                f"partner '{cid}'",
+            )
 
 
 def _rows(

@@ -16,7 +16,10 @@ from tierscope.cli.main import app
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tierscope", *args],
-        capture_output=True, text=True, env=env, timeout=600,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
     )
 
 
@@ -37,8 +40,16 @@ def all_commands() -> list[tuple[str, click.Command]]:
 def test_every_command_has_help_text() -> None:
     commands = all_commands()
     names = {name for name, _ in commands}
-    assert {"validate", "load", "demo", "generate", "summary", "db start", "db stop",
-            "db status"} <= names
+    assert {
+        "validate",
+        "load",
+        "demo",
+        "generate",
+        "summary",
+        "db start",
+        "db stop",
+        "db status",
+    } <= names
     missing = [name or "tierscope" for name, cmd in commands if not (cmd.help or "").strip()]
     assert missing == []
 

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from tierscope.loaders.generator import generate
 
 from tierscope.graph.errors import IncompleteLoad
 from tierscope.graph.projection import read_projection, to_records
 from tierscope.graph.schema import Records
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle, read_valid_bundle
-from tierscope.loaders.generator import generate
 
 COUNT_SNAPSHOT = "MATCH (n) WHERE n.snapshot = $snapshot RETURN count(n) AS n"
 
@@ -76,12 +76,16 @@ def test_kill_9_then_the_same_load_ends_as_a_clean_load(
         with pytest.raises(IncompleteLoad):
             read_projection(store)
 
-    rerun = subprocess.run([sys.executable, "-m", "tierscope", "load", str(second)],
-                           env=test_env, capture_output=True, text=True, timeout=600)
+    rerun = subprocess.run(
+        [sys.executable, "-m", "tierscope", "load", str(second)],
+        env=test_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert store.state().status == "complete"
     assert canonical_in(store) == expected.canonical()
     stale = store.count("MATCH (n) WHERE n.snapshot <> $s RETURN count(n) AS n", s=snapshot)
-    stale += store.count("MATCH ()-[r]->() WHERE r.snapshot <> $s RETURN count(r) AS n",
-                         s=snapshot)
+    stale += store.count("MATCH ()-[r]->() WHERE r.snapshot <> $s RETURN count(r) AS n", s=snapshot)
     assert stale == 0

@@ -14,8 +14,7 @@ from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle, read_valid_bundle
 
 DUMP_NODES = (
-    "MATCH (n) RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props "
-    "ORDER BY eid"
+    "MATCH (n) RETURN elementId(n) AS eid, labels(n) AS labels, properties(n) AS props ORDER BY eid"
 )
 DUMP_RELS = (
     "MATCH (a)-[r]->(b) RETURN elementId(r) AS eid, type(r) AS type, elementId(a) AS a, "
@@ -53,16 +52,39 @@ def test_projection_carries_properties_tiers_and_relationships(store: Store, tin
     assert g.nodes["Company", "S1"]["name"] == "Shenzhen 华芯"
     assert g.nodes["Company", "S1"]["annual_spend"] == 1000.5
     assert {c: g.nodes["Company", c].get("tier") for c in ["F", "S1", "S2", "T", "L", "G"]} == {
-        "F": 0, "S1": 1, "S2": 1, "T": 2, "L": None, "G": None,
+        "F": 0,
+        "S1": 1,
+        "S2": 1,
+        "T": 2,
+        "L": None,
+        "G": None,
     }
     types = sorted({k[0] for _, _, k in g.edges(keys=True)})
-    assert types == ["CONTACT_FOR", "DEPENDS_ON", "KPI_OF", "OPERATES", "PART_OF", "REQUIRES",
-                     "SPONSORS", "SUPPLIES", "WORKS_AT"]
-    supplies = [(u[1], v[1], d["item_id"], d.get("share"))
-                for u, v, k, d in g.edges(keys=True, data=True) if k[0] == "SUPPLIES"]
+    assert types == [
+        "CONTACT_FOR",
+        "DEPENDS_ON",
+        "KPI_OF",
+        "OPERATES",
+        "PART_OF",
+        "REQUIRES",
+        "SPONSORS",
+        "SUPPLIES",
+        "WORKS_AT",
+    ]
+    supplies = [
+        (u[1], v[1], d["item_id"], d.get("share"))
+        for u, v, k, d in g.edges(keys=True, data=True)
+        if k[0] == "SUPPLIES"
+    ]
     assert sorted(supplies, key=str) == sorted(
-        [("S1", "F", "B", 0.6), ("S2", "F", "B", 0.4), ("T", "S1", "X", None),
-         ("T", "S2", "X", None)], key=str)
+        [
+            ("S1", "F", "B", 0.6),
+            ("S2", "F", "B", 0.4),
+            ("T", "S1", "X", None),
+            ("T", "S2", "X", None),
+        ],
+        key=str,
+    )
     assert g.graph["focal_id"] == "F"
 
 
@@ -77,7 +99,9 @@ def test_loading_the_same_bundle_twice_changes_nothing(store: Store, tiny: Path)
 def test_a_changed_bundle_replaces_the_ecosystem(store: Store, tiny: Path, bundle_with) -> None:  # type: ignore[no-untyped-def]
     load_bundle(tiny, store)
     changed = bundle_with(
-        companies=(tiny / "companies.csv").read_text().replace("T,Kaito Chemicals", "T,Kaito KK")
+        companies=(tiny / "companies.csv")
+        .read_text()
+        .replace("T,Kaito Chemicals", "T,Kaito KK")
         .replace("L,LogiCo 🚚,service_provider,NL,,,\n", ""),
         dependencies=None,
         supplies="supplier_id,buyer_id,item_id\nS1,F,B\nT,S1,X\n",
@@ -90,8 +114,13 @@ def test_a_changed_bundle_replaces_the_ecosystem(store: Store, tiny: Path, bundl
     assert store.count("MATCH (k:Kpi) RETURN count(k) AS n") == 0
     assert store.count("MATCH ()-[r:DEPENDS_ON]->() RETURN count(r) AS n") == 0
     # share was a column before and is gone now: the property goes with it
-    assert store.count("MATCH ()-[r:SUPPLIES]->() WHERE r.share IS NOT NULL RETURN count(r) AS n") == 0
-    assert store.count("MATCH (c:Company {id: 'T'}) WHERE c.name = 'Kaito KK' RETURN count(c) AS n") == 1
+    assert (
+        store.count("MATCH ()-[r:SUPPLIES]->() WHERE r.share IS NOT NULL RETURN count(r) AS n") == 0
+    )
+    assert (
+        store.count("MATCH (c:Company {id: 'T'}) WHERE c.name = 'Kaito KK' RETURN count(c) AS n")
+        == 1
+    )
 
 
 def test_a_bundle_with_any_error_writes_nothing(store: Store, tiny: Path, bundle_with) -> None:  # type: ignore[no-untyped-def]
@@ -109,10 +138,15 @@ def test_a_bundle_with_any_error_writes_nothing(store: Store, tiny: Path, bundle
 def test_every_id_has_a_uniqueness_constraint(store: Store, tiny: Path) -> None:
     load_bundle(tiny, store)
     with store._driver.session(database=store.settings.database) as s:
-        rows = [r.data() for r in s.run(
-            "SHOW CONSTRAINTS YIELD type, entityType, labelsOrTypes, properties")]
-    unique = {(r["labelsOrTypes"][0], tuple(r["properties"])) for r in rows
-              if r["type"].endswith("UNIQUENESS")}
+        rows = [
+            r.data()
+            for r in s.run("SHOW CONSTRAINTS YIELD type, entityType, labelsOrTypes, properties")
+        ]
+    unique = {
+        (r["labelsOrTypes"][0], tuple(r["properties"]))
+        for r in rows
+        if r["type"].endswith("UNIQUENESS")
+    }
     for label in ["Company", "Site", "Item", "Person", "Kpi"]:
         assert (label, ("id",)) in unique
     for rtype in ["SUPPLIES", "REQUIRES", "DEPENDS_ON", "SPONSORS", "CONTACT_FOR"]:

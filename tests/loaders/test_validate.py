@@ -62,7 +62,9 @@ def test_missing_required_column(bundle_with) -> None:  # type: ignore[no-untype
 def test_wrong_types(tiny: Path) -> None:
     with (tiny / "companies.csv").open("a", encoding="utf-8") as f:
         f.write("A,Acme,supplier,CN,,,lots\n")
-    (tiny / "supplies.csv").write_text("supplier_id,buyer_id,item_id,lead_time_days\nA,F,B,two weeks\n")
+    (tiny / "supplies.csv").write_text(
+        "supplier_id,buyer_id,item_id,lead_time_days\nA,F,B,two weeks\n"
+    )
     (tiny / "dependencies.csv").write_text("dependent_id,provider_id,kind,critical\nF,A,it,maybe\n")
     assert problems_of(tiny) == [
         "companies.csv, row 8, column annual_spend: must be a number, got 'lots'",
@@ -124,7 +126,9 @@ def test_shares_out_of_range_and_over_allocated(bundle_with) -> None:  # type: i
 
 
 def test_shares_within_rounding_tolerance_pass(bundle_with) -> None:  # type: ignore[no-untyped-def]
-    path = bundle_with(supplies="supplier_id,buyer_id,item_id,share\nS1,F,B,0.6667\nS2,F,B,0.3334\n")
+    path = bundle_with(
+        supplies="supplier_id,buyer_id,item_id,share\nS1,F,B,0.6667\nS2,F,B,0.3334\n"
+    )
     assert problems_of(path) == []
 
 
@@ -151,7 +155,11 @@ def test_unknown_kind_segment_and_role(bundle_with) -> None:  # type: ignore[no-
     path = bundle_with(
         companies=COMPANIES_HEAD + FOCAL_ROW + "A,Acme,vendor,CN,gold,,\n",
         items="id,name,kind\nP,Prod,gadget\n",
-        supplies=None, bom=None, sites=None, dependencies=None, kpis=None,
+        supplies=None,
+        bom=None,
+        sites=None,
+        dependencies=None,
+        kpis=None,
         people="id,name,company_id\nP1,Ann,F\n",
         relationships="person_id,company_id,role\nP1,A,champion\n",
     )
@@ -167,8 +175,10 @@ def test_unknown_kind_segment_and_role(bundle_with) -> None:  # type: ignore[no-
 
 
 def test_enumerations_accept_any_case(bundle_with) -> None:  # type: ignore[no-untyped-def]
-    path = bundle_with(companies=COMPANIES_HEAD + "F,Focal,Focal,DE,,,\nS1,A,SUPPLIER,CN,Strategic,,\n"
-                       "S2,B,supplier,TW,,,\nT,C,supplier,JP,,,\nL,D,supplier,NL,,,\nG,E,supplier,US,,,\n")
+    path = bundle_with(
+        companies=COMPANIES_HEAD + "F,Focal,Focal,DE,,,\nS1,A,SUPPLIER,CN,Strategic,,\n"
+        "S2,B,supplier,TW,,,\nT,C,supplier,JP,,,\nL,D,supplier,NL,,,\nG,E,supplier,US,,,\n"
+    )
     records = validate_bundle(path)
     assert records["companies"]["kind"].tolist()[:2] == ["focal", "supplier"]
     assert records["companies"]["segment"].tolist()[1] == "strategic"
@@ -216,8 +226,11 @@ def test_company_and_site_ids_do_not_collide(bundle_with) -> None:  # type: igno
 
 
 def test_unknown_file_and_reserved_column(bundle_with) -> None:  # type: ignore[no-untyped-def]
-    path = bundle_with(suppliers="a\n1\n", items="id,name,kind,tier\nP,Prod,product,1\n"
-                       "B,B,component,\nH,H,component,\nX,X,component,\n")
+    path = bundle_with(
+        suppliers="a\n1\n",
+        items="id,name,kind,tier\nP,Prod,product,1\n"
+        "B,B,component,\nH,H,component,\nX,X,component,\n",
+    )
     assert problems_of(path) == [
         "suppliers.csv: unknown file; the files of a bundle are bom.csv, companies.csv, "
         "dependencies.csv, items.csv, kpis.csv, people.csv, relationships.csv, sites.csv, "
@@ -249,8 +262,15 @@ def test_workbook_holds_the_same_bundle(tiny: Path, tmp_path: Path) -> None:
 
 def test_workbook_problems_name_the_sheet(tmp_path: Path) -> None:
     xlsx = tmp_path / "bad.xlsx"
-    pd.DataFrame({"id": ["F"], "name": ["Focal"], "kind": ["focal"], "country": ["DE"],
-                  "annual_spend": ["x"]}).to_excel(xlsx, sheet_name="companies", index=False)
+    pd.DataFrame(
+        {
+            "id": ["F"],
+            "name": ["Focal"],
+            "kind": ["focal"],
+            "country": ["DE"],
+            "annual_spend": ["x"],
+        }
+    ).to_excel(xlsx, sheet_name="companies", index=False)
     assert problems_of(xlsx) == [
         "sheet companies, row 2, column annual_spend: must be a number, got 'x'"
     ]
@@ -258,9 +278,7 @@ def test_workbook_problems_name_the_sheet(tmp_path: Path) -> None:
 
 def test_malformed_csv_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     (tmp_path / "companies.csv").write_bytes(b"id,name,kind,country\nF,\xff\xfe,focal,DE\n")
-    assert problems_of(tmp_path) == [
-        "companies.csv: is not UTF-8 text (byte 23); save it as UTF-8"
-    ]
+    assert problems_of(tmp_path) == ["companies.csv: is not UTF-8 text (byte 23); save it as UTF-8"]
 
 
 def test_path_that_is_not_a_bundle(tmp_path: Path) -> None:

@@ -37,8 +37,9 @@ def handle_errors() -> Iterator[None]:
         for problem in e.problems:
             err.print(str(problem), markup=False)
         n = len(e.problems)
-        err.print(f"{e.source}: {n} problem{'s' if n != 1 else ''}; nothing was written.",
-                  markup=False)
+        err.print(
+            f"{e.source}: {n} problem{'s' if n != 1 else ''}; nothing was written.", markup=False
+        )
         raise typer.Exit(1) from None
     except TierscopeError as e:
         if state.debug:

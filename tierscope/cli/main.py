@@ -138,7 +138,9 @@ def generate(
     companies: Annotated[
         int, typer.Option("--companies", "-n", help="Number of companies (10 to 1,000,000).")
     ] = 1000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed; same seed, same bundle.")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", "-s", help="Random seed; same seed, same bundle.")
+    ] = 0,
 ) -> None:
     """Write a realistic synthetic bundle of any size (same seed, same bundle)."""
     from tierscope.loaders.generator import generate as run
@@ -172,8 +174,11 @@ def _print_summary(s: EcosystemSummary, as_json: bool) -> None:
         ("  by tier", tiers),
         ("  by kind", kinds),
         ("Countries (companies and sites)", f"{s.countries}"),
-        ("Products", f"{len(s.products)}: {', '.join(s.products[:12])}"
-         + (" …" if len(s.products) > 12 else "")),
+        (
+            "Products",
+            f"{len(s.products)}: {', '.join(s.products[:12])}"
+            + (" …" if len(s.products) > 12 else ""),
+        ),
         ("Revenue per day (products)", f"{s.revenue_per_day:,.0f}"),
         ("Items", f"{s.items:,}"),
         ("Supply relationships", f"{s.supply_relationships:,}"),
