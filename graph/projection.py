@@ -11,7 +11,7 @@ BOM parent to child, dependent to provider, company to site, person to company.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import networkx as nx
 
@@ -31,8 +31,11 @@ __all__ = [
 
 #: A node of the projection: (label, id).
 NodeKey = tuple[str, str]
-#: The projection's type.
-Projection = nx.MultiDiGraph[NodeKey]
+#: The projection's type (networkx's classes are generic only in its type stubs).
+if TYPE_CHECKING:
+    Projection: TypeAlias = nx.MultiDiGraph[NodeKey]
+else:
+    Projection = nx.MultiDiGraph
 
 
 def read_projection(store: Store) -> Projection:

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any, LiteralString, cast
 
 import neo4j
 from neo4j import GraphDatabase
@@ -32,7 +34,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from tierscope.graph import cypher
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.errors import DatabaseUnavailable, IncompleteLoad, NoEcosystem
-from tierscope.graph.mapping import iter_batches, total_rows
+from tierscope.graph.mapping import Batch, iter_batches, total_rows
 from tierscope.graph.schema import Records
 from tierscope.graph.tiers import supply_tiers
 
@@ -69,13 +71,13 @@ class Store:
     """A connection to the Neo4j database holding one ecosystem.
 
     ``batch_size`` rows go in each write transaction (default
-    ``$TIERSCOPE_BATCH_SIZE`` or 10,000). Use as a context manager, or call
+    ``$TIERSCOPE_BATCH_SIZE`` or 5,000). Use as a context manager, or call
     :meth:`close`.
     """
 
     def __init__(self, settings: Neo4jSettings, batch_size: int | None = None) -> None:
         self.settings = settings
-        self.batch_size = batch_size or int(os.environ.get("TIERSCOPE_BATCH_SIZE", "10000"))
+        self.batch_size = batch_size or int(os.environ.get("TIERSCOPE_BATCH_SIZE", "5000"))
         self._driver = GraphDatabase.driver(
             settings.uri,
             auth=(settings.user, settings.password),
@@ -147,7 +149,7 @@ class Store:
         self._run(cypher.SET_STATE_LOADING, snapshot=snapshot, source=source)
         written = 0
         with self._session() as session:
-            for batch in iter_batches(records, self.batch_size, tiers):
+            for batch in _prefetched(iter_batches(records, self.batch_size, tiers)):
                 query = (
                     cypher.MERGE_NODES[batch.label]
                     if batch.kind == "node"
@@ -229,6 +231,41 @@ class Store:
         """Run a counting query (one row, one column) and return the number."""
         rows = self._run(query, **params)
         return int(next(iter(rows[0].values()))) if rows else 0
+
+
+def _prefetched(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """Build the next batches in a thread while the server writes the current one."""
+    done = object()
+    q: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for b in batches:
+                while not stop.is_set():
+                    try:
+                        q.put(b, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as e:  # handed to the consumer, raised there
+            q.put(e)
+
+    worker = threading.Thread(target=produce, name="tierscope-batches", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(Batch, item)
+    finally:
+        stop.set()
 
 
 def _write_batch(

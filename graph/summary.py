@@ -6,8 +6,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from tierscope.graph.projection import Projection, edges_of_type, nodes_of_label
 
 __all__ = ["EcosystemSummary", "summarize"]
