@@ -55,8 +55,11 @@ def read_projection(store: Store) -> Projection:
     for label in NODE_LABELS:
         g.add_nodes_from(((label, node_id), props) for node_id, props in store.read_nodes(label))
     for rtype, start_label, end_label in RELATIONSHIP_TYPES:
-        for a, b, props in store.read_relationships(rtype):
-            g.add_edge((start_label, a), (end_label, b), (rtype, props["key"]), **props)
+        # (u, v, key, data) tuples: the properties include one named "key"
+        g.add_edges_from(
+            ((start_label, a), (end_label, b), (rtype, props["key"]), props)  # type: ignore[misc]
+            for a, b, props in store.read_relationships(rtype)
+        )
     return g
 
 

@@ -1,0 +1,433 @@
+"""A real local Neo4j Community 5.26 LTS server that tierscope provisions and manages.
+
+The server tarball is not published on Maven Central, but the server's jars
+are: ``resources/pom.xml`` names ``org.neo4j:neo4j`` and ``org.neo4j:neo4j-bolt``,
+and ``mvn dependency:copy-dependencies`` puts them and their dependencies in a
+cache folder once. The server then runs as
+``java -cp 'lib/*' org.neo4j.server.CommunityEntryPoint --console-mode`` in
+its own session (it outlives the command that started it), bound to
+127.0.0.1, with authentication on and a random password kept in
+``HOME/credentials`` (mode 0600).
+
+Layout of ``HOME`` (default ``$TIERSCOPE_HOME/neo4j``): ``conf/neo4j.conf``,
+``data/``, ``logs/console.log``, ``import/``, ``run/``, ``neo4j.pid``,
+``credentials``, ``lock``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from tierscope.graph.config import Neo4jSettings, tierscope_home
+from tierscope.graph.errors import LocalServerError
+
+__all__ = ["NEO4J_VERSION", "LocalServer", "ServerStatus", "ensure_database"]
+
+Log = Callable[[str], None]
+
+_POM = Path(str(resources.files("tierscope.graph") / "resources" / "pom.xml"))
+NEO4J_VERSION: str = re.search(  # type: ignore[union-attr]
+    r"<neo4j\.version>([^<]+)</neo4j\.version>", _POM.read_text(encoding="utf-8")
+).group(1)
+
+# The JVM options of Neo4j's own default neo4j.conf (server.jvm.additional).
+_JVM_FLAGS = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+AlwaysPreTouch",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "-XX:FlightRecorderOptions=stackdepth=256",
+    "-XX:+UnlockDiagnosticVMOptions",
+    "-XX:+DebugNonSafepoints",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+)
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    """Whether the local server runs, where, and which version."""
+
+    running: bool
+    uri: str | None
+    version: str | None
+    pid: int | None
+    home: Path
+
+    def describe(self) -> str:
+        """One line for ``tierscope db status``."""
+        if self.running:
+            return (
+                f"Neo4j {self.version} is running at {self.uri} (pid {self.pid}, home {self.home})"
+            )
+        if self.pid is not None:
+            return (
+                f"Neo4j (pid {self.pid}) is starting or not answering on {self.uri} "
+                f"(home {self.home}); see {self.home / 'logs' / 'console.log'}"
+            )
+        return f"Neo4j is not running (home {self.home}); start it with `tierscope db start`"
+
+
+class LocalServer:
+    """The local Neo4j server living in ``home``, listening on ``bolt_port``."""
+
+    def __init__(self, home: Path | None = None, bolt_port: int | None = None) -> None:
+        self.home = Path(home) if home is not None else tierscope_home() / "neo4j"
+        self.bolt_port = bolt_port or int(os.environ.get("TIERSCOPE_BOLT_PORT", "7687"))
+        self.heap = os.environ.get("TIERSCOPE_NEO4J_HEAP", "2g")
+        self.pagecache = os.environ.get("TIERSCOPE_NEO4J_PAGECACHE", "1g")
+
+    # -- paths -------------------------------------------------------------
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def _pid_file(self) -> Path:
+        return self.home / "neo4j.pid"
+
+    @property
+    def _credentials(self) -> Path:
+        return self.home / "credentials"
+
+    @property
+    def _console_log(self) -> Path:
+        return self.home / "logs" / "console.log"
+
+    @staticmethod
+    def lib_dir() -> Path:
+        """Where the Neo4j jars are cached (``$TIERSCOPE_CACHE`` or ``~/.cache/tierscope``)."""
+        cache = Path(os.environ.get("TIERSCOPE_CACHE") or Path.home() / ".cache" / "tierscope")
+        return cache / f"neo4j-{NEO4J_VERSION}" / "lib"
+
+    # -- provisioning --------------------------------------------------------
+    def provision(self, log: Log = print) -> Path:
+        """Fetch the Neo4j jars from Maven Central into the cache, once; return the folder."""
+        lib = self.lib_dir()
+        if (lib / ".complete").exists():
+            return lib
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise LocalServerError(
+                "Maven (mvn) is not on PATH; tierscope needs it once to fetch Neo4j "
+                f"{NEO4J_VERSION} from Maven Central. Install Maven, or set NEO4J_URI to a "
+                "Neo4j server of your own"
+            )
+        lib.parent.mkdir(parents=True, exist_ok=True)
+        log(f"Fetching Neo4j {NEO4J_VERSION} from Maven Central into {lib} (once)…")
+        with tempfile.TemporaryDirectory(dir=lib.parent, prefix=".download-") as tmp:
+            target = Path(tmp) / "lib"
+            result = subprocess.run(
+                [
+                    mvn,
+                    "-q",
+                    "-B",
+                    "-f",
+                    str(_POM),
+                    "dependency:copy-dependencies",
+                    f"-DoutputDirectory={target}",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0 or not any(target.glob("neo4j-*.jar")):
+                tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-8:])
+                raise LocalServerError(
+                    f"Maven could not fetch Neo4j {NEO4J_VERSION} (exit {result.returncode}):\n"
+                    f"{tail}"
+                )
+            (target / ".complete").write_text(NEO4J_VERSION)
+            if lib.exists():  # a half-finished folder from an interrupted download
+                shutil.rmtree(lib)
+            target.rename(lib)
+        return lib
+
+    # -- lifecycle -----------------------------------------------------------
+    def settings(self) -> Neo4jSettings:
+        """How to connect to this server (the password is generated on first start)."""
+        password = self._credentials.read_text().strip() if self._credentials.exists() else ""
+        return Neo4jSettings(self.uri, "neo4j", password, "neo4j", external=False)
+
+    def start(self, timeout: float = 120.0, log: Log = print) -> tuple[Neo4jSettings, bool]:
+        """Start the server unless it runs; return its settings and whether it already ran."""
+        external = Neo4jSettings.external_from_env()
+        if external is not None:
+            raise LocalServerError(
+                f"NEO4J_URI is set ({external.uri}): tierscope uses that server and does not "
+                "start another; unset NEO4J_URI to use the local one"
+            )
+        self.home.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            if self._alive_pid() is not None:
+                self._wait_ready(timeout)
+                return self.settings(), True
+            self._check_java()
+            self._check_port()
+            lib = self.provision(log)
+            self._write_conf()
+            self._init_password(lib)
+            self._launch(lib)
+            log(f"Starting Neo4j {NEO4J_VERSION} at {self.uri} (home {self.home})…")
+            self._wait_ready(timeout)
+            return self.settings(), False
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop the server (SIGTERM, then SIGKILL after ``timeout``); False if it was not running."""
+        with self._lock():
+            pid = self._alive_pid()
+            if pid is None:
+                self._pid_file.unlink(missing_ok=True)
+                return False
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+                while _alive(pid):
+                    time.sleep(0.1)
+            self._pid_file.unlink(missing_ok=True)
+            return True
+
+    def status(self) -> ServerStatus:
+        """Whether the server runs and answers, with its version."""
+        pid = self._alive_pid()
+        if pid is None:
+            return ServerStatus(False, None, None, None, self.home)
+        version = self._version()
+        return ServerStatus(version is not None, self.uri, version, pid, self.home)
+
+    def wipe(self) -> None:
+        """Stop the server and delete its data and password (a fresh database next start)."""
+        self.stop()
+        shutil.rmtree(self.home / "data", ignore_errors=True)
+        self._credentials.unlink(missing_ok=True)
+
+    # -- internals -----------------------------------------------------------
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.home / "lock", "w") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def _alive_pid(self) -> int | None:
+        try:
+            pid = int(self._pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        if not _alive(pid):
+            return None
+        try:  # a recycled pid belonging to another program is not our server
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            return None
+        return pid if str(self.home) in cmdline else None
+
+    def _check_java(self) -> None:
+        java = shutil.which("java")
+        if java is None:
+            raise LocalServerError(
+                "Java is not on PATH; the local Neo4j needs a Java 17 (or newer) runtime. "
+                "Install one, or set NEO4J_URI to a Neo4j server of your own"
+            )
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
+        m = re.search(r'version "(\d+)', out.stderr + out.stdout)
+        if m is None or int(m.group(1)) < 17:
+            found = m.group(1) if m else "unknown"
+            raise LocalServerError(
+                f"Neo4j {NEO4J_VERSION} needs Java 17 or newer; `java -version` says {found}"
+            )
+
+    def _check_port(self) -> None:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind(("127.0.0.1", self.bolt_port))
+            except OSError as e:
+                raise LocalServerError(
+                    f"port {self.bolt_port} on 127.0.0.1 is already taken ({e.strerror}); "
+                    "stop what uses it or set TIERSCOPE_BOLT_PORT to a free port"
+                ) from e
+
+    def _write_conf(self) -> None:
+        conf = self.home / "conf"
+        conf.mkdir(parents=True, exist_ok=True)
+        for d in ("data", "logs", "import", "plugins", "run"):
+            (self.home / d).mkdir(parents=True, exist_ok=True)
+        (conf / "neo4j.conf").write_text(
+            "# Written by tierscope; rewritten at every start.\n"
+            "server.default_listen_address=127.0.0.1\n"
+            "server.default_advertised_address=127.0.0.1\n"
+            "server.bolt.enabled=true\n"
+            f"server.bolt.listen_address=127.0.0.1:{self.bolt_port}\n"
+            "server.http.enabled=false\n"
+            "server.https.enabled=false\n"
+            "dbms.security.auth_enabled=true\n"
+            "dbms.usage_report.enabled=false\n"
+            "db.tx_log.preallocate=false\n"
+            "db.tx_log.rotation.retention_policy=2 files\n"
+            f"server.memory.heap.initial_size={self.heap}\n"
+            f"server.memory.heap.max_size={self.heap}\n"
+            f"server.memory.pagecache.size={self.pagecache}\n"
+            f"server.directories.data={self.home / 'data'}\n"
+            f"server.directories.logs={self.home / 'logs'}\n"
+            f"server.directories.import={self.home / 'import'}\n"
+            f"server.directories.plugins={self.home / 'plugins'}\n"
+            f"server.directories.run={self.home / 'run'}\n",
+            encoding="utf-8",
+        )
+
+    def _init_password(self, lib: Path) -> None:
+        """Generate and set the password before the very first start of this home."""
+        if self._credentials.exists() and (self.home / "data" / "dbms").exists():
+            return
+        password = secrets.token_urlsafe(24)
+        fd = os.open(self._credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(password + "\n")
+        os.chmod(self._credentials, 0o600)
+        # The password goes through a 0600 argument file, never the command line.
+        argfile = self.home / "run" / "set-password.args"
+        fd = os.open(argfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(
+                f"-cp\n{lib}/*\norg.neo4j.cli.AdminTool\ndbms\nset-initial-password\n{password}\n"
+            )
+        env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
+        try:
+            result = subprocess.run(
+                ["java", f"@{argfile}"], capture_output=True, text=True, env=env, check=False
+            )
+        finally:
+            argfile.unlink(missing_ok=True)
+        if result.returncode != 0:
+            self._credentials.unlink(missing_ok=True)
+            tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-5:])
+            raise LocalServerError(f"could not set the initial Neo4j password:\n{tail}")
+
+    def _launch(self, lib: Path) -> None:
+        self._console_log.parent.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            "java",
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
+            *_JVM_FLAGS,
+            "-cp",
+            f"{lib}/*",
+            "org.neo4j.server.CommunityEntryPoint",
+            f"--home-dir={self.home}",
+            f"--config-dir={self.home / 'conf'}",
+            "--console-mode",
+        ]
+        with open(self._console_log, "ab") as out:
+            proc = subprocess.Popen(
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.home,
+                start_new_session=True,
+            )
+        self._pid_file.write_text(f"{proc.pid}\n")
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid = self._alive_pid()
+            if pid is None:
+                tail = "\n".join(self._log_tail(12))
+                raise LocalServerError(
+                    f"Neo4j stopped while starting; the end of {self._console_log}:\n{tail}"
+                )
+            if self._version() is not None:
+                return
+            time.sleep(0.5)
+        raise LocalServerError(
+            f"Neo4j did not answer on {self.uri} within {timeout:.0f} s; see {self._console_log}"
+        )
+
+    def _version(self) -> str | None:
+        settings = self.settings()
+        try:
+            with GraphDatabase.driver(
+                settings.uri, auth=(settings.user, settings.password), connection_timeout=2
+            ) as driver:
+                with driver.session(database="system") as session:  # no retries: a probe
+                    record = session.run(
+                        "CALL dbms.components() YIELD versions RETURN versions[0] AS v"
+                    ).single()
+                return str(record["v"]) if record else None
+        except AuthError as e:
+            raise LocalServerError(
+                f"the local Neo4j refused the password in {self._credentials}; run "
+                "`tierscope db stop`, delete that file and the data folder, and start again"
+            ) from e
+        except (ServiceUnavailable, Neo4jError, OSError):
+            return None
+
+    def _log_tail(self, n: int) -> list[str]:
+        try:
+            return self._console_log.read_text(errors="replace").splitlines()[-n:]
+        except FileNotFoundError:
+            return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child is dead for our purposes
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def ensure_database(start: bool = True, log: Log = print) -> Neo4jSettings:
+    """The database every command uses: ``NEO4J_URI`` if set, else the local server.
+
+    With ``start``, the local server is started on demand (a no-op when it runs).
+    """
+    external = Neo4jSettings.external_from_env()
+    if external is not None:
+        return external
+    server = LocalServer()
+    if start:
+        settings, _ = server.start(log=log)
+        return settings
+    return server.settings()
