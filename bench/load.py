@@ -28,14 +28,13 @@ import time
 from pathlib import Path
 from typing import LiteralString
 
-from tierscope.graph.localdb import LocalServer
-from tierscope.loaders.generator import generate
-
 from tierscope.graph.config import Neo4jSettings
+from tierscope.graph.localdb import LocalServer
 from tierscope.graph.mapping import total_rows
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import read_valid_bundle
+from tierscope.loaders.generator import generate
 
 REPO = Path(__file__).resolve().parent.parent
 SEP: LiteralString = "'\\u001f'"

@@ -200,7 +200,7 @@ class LocalServer:
             return self.settings(), False
 
     def stop(self, timeout: float = 60.0) -> bool:
-        """Stop the server (SIGTERM, then SIGKILL after ``timeout``); False if it was not running."""
+        """Stop the server: SIGTERM, SIGKILL after ``timeout``. False if it was not running."""
         with self._lock():
             pid = self._alive_pid()
             if pid is None:

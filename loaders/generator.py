@@ -164,36 +164,162 @@ _COUNTRIES: tuple[tuple[str, str, str, float, float, float, float, float, float]
     ("IL", "Israel", "EMEA", 31.5, 34.9, 0.4, 0.5, 0.1, 1),
 )
 _SUFFIXES = {
-    "DE": "GmbH|AG", "AT": "GmbH|AG", "CH": "AG|SA", "US": "Inc.|LLC|Corp.", "GB": "Ltd|PLC",
-    "FR": "SA|SAS", "JP": "K.K.|Co., Ltd.", "CN": "Co., Ltd.", "TW": "Co., Ltd.",
-    "KR": "Co., Ltd.", "IT": "S.p.A.|S.r.l.", "ES": "S.L.|S.A.", "NL": "B.V.|N.V.",
-    "BE": "N.V.|SA", "SE": "AB", "FI": "Oy", "PL": "Sp. z o.o.", "CZ": "s.r.o.",
-    "BR": "Ltda.", "MX": "S.A. de C.V.", "IN": "Pvt Ltd", "CA": "Inc.|Ltd",
+    "DE": "GmbH|AG",
+    "AT": "GmbH|AG",
+    "CH": "AG|SA",
+    "US": "Inc.|LLC|Corp.",
+    "GB": "Ltd|PLC",
+    "FR": "SA|SAS",
+    "JP": "K.K.|Co., Ltd.",
+    "CN": "Co., Ltd.",
+    "TW": "Co., Ltd.",
+    "KR": "Co., Ltd.",
+    "IT": "S.p.A.|S.r.l.",
+    "ES": "S.L.|S.A.",
+    "NL": "B.V.|N.V.",
+    "BE": "N.V.|SA",
+    "SE": "AB",
+    "FI": "Oy",
+    "PL": "Sp. z o.o.",
+    "CZ": "s.r.o.",
+    "BR": "Ltda.",
+    "MX": "S.A. de C.V.",
+    "IN": "Pvt Ltd",
+    "CA": "Inc.|Ltd",
 }
 _STEMS = (
-    "Kaito", "Norvex", "Altura", "Brightwater", "Corvan", "Delmar", "Everline", "Fjordan",
-    "Granite", "Helix", "Ironbridge", "Juniper", "Kestrel", "Lumen", "Meridian", "Northstar",
-    "Obsidian", "Pinnacle", "Quantar", "Redwood", "Sapphire", "Tessera", "Ultramar", "Vantage",
-    "Westbrook", "Xylon", "Yarrow", "Zenith", "Aurora", "Bergmann", "Calder", "Dunmore", "Ember",
-    "Falcon", "Gallant", "Harbor", "Ingram", "Jadeite", "Korin", "Lindqvist", "Marlow", "Nakamura",
-    "Orion", "Pacifica", "Quill", "Rhein", "Sterling", "Takeda", "Umbra", "Valdor", "Wexford",
-    "Yamato", "Zephyr", "Arcadia", "Boreal", "Dynamo", "Eastgate", "Fortis", "Goldcrest",
-    "Halvorsen", "Isar", "Jansen", "Kiruna", "Lakeside", "Monarch", "Nordic", "Oakridge",
-    "Pemberton", "Riverton", "Sakura", "Trident", "Unity", "Vertex", "Wilmington", "Apex",
-    "Beacon", "Crescent", "Elmwood", "Frontier", "Glacier", "Horizon", "Keystone", "Landmark",
-    "Mistral", "Novak", "Olympus", "Prairie", "Summit", "Titan", "Vulcan", "Windward", "Ångström",
-    "Müller", "Bröderna", "Çelik", "Øresund", "Désirée", "Ñuñoa", "Łęczyca",
+    "Kaito",
+    "Norvex",
+    "Altura",
+    "Brightwater",
+    "Corvan",
+    "Delmar",
+    "Everline",
+    "Fjordan",
+    "Granite",
+    "Helix",
+    "Ironbridge",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Northstar",
+    "Obsidian",
+    "Pinnacle",
+    "Quantar",
+    "Redwood",
+    "Sapphire",
+    "Tessera",
+    "Ultramar",
+    "Vantage",
+    "Westbrook",
+    "Xylon",
+    "Yarrow",
+    "Zenith",
+    "Aurora",
+    "Bergmann",
+    "Calder",
+    "Dunmore",
+    "Ember",
+    "Falcon",
+    "Gallant",
+    "Harbor",
+    "Ingram",
+    "Jadeite",
+    "Korin",
+    "Lindqvist",
+    "Marlow",
+    "Nakamura",
+    "Orion",
+    "Pacifica",
+    "Quill",
+    "Rhein",
+    "Sterling",
+    "Takeda",
+    "Umbra",
+    "Valdor",
+    "Wexford",
+    "Yamato",
+    "Zephyr",
+    "Arcadia",
+    "Boreal",
+    "Dynamo",
+    "Eastgate",
+    "Fortis",
+    "Goldcrest",
+    "Halvorsen",
+    "Isar",
+    "Jansen",
+    "Kiruna",
+    "Lakeside",
+    "Monarch",
+    "Nordic",
+    "Oakridge",
+    "Pemberton",
+    "Riverton",
+    "Sakura",
+    "Trident",
+    "Unity",
+    "Vertex",
+    "Wilmington",
+    "Apex",
+    "Beacon",
+    "Crescent",
+    "Elmwood",
+    "Frontier",
+    "Glacier",
+    "Horizon",
+    "Keystone",
+    "Landmark",
+    "Mistral",
+    "Novak",
+    "Olympus",
+    "Prairie",
+    "Summit",
+    "Titan",
+    "Vulcan",
+    "Windward",
+    "Ångström",
+    "Müller",
+    "Bröderna",
+    "Çelik",
+    "Øresund",
+    "Désirée",
+    "Ñuñoa",
+    "Łęczyca",
 )
 # categories: materials 0-3, components 4-6, products 7, services 8-11, customers 12, focal 13
 _CATEGORIES = (
-    "metals", "polymers", "chemicals", "minerals", "electronics", "mechanical", "electrical",
-    "products", "logistics", "software", "energy", "finance", "trade", "industry",
+    "metals",
+    "polymers",
+    "chemicals",
+    "minerals",
+    "electronics",
+    "mechanical",
+    "electrical",
+    "products",
+    "logistics",
+    "software",
+    "energy",
+    "finance",
+    "trade",
+    "industry",
 )
 _INDUSTRY = (
-    "Metals|Alloys|Steel", "Polymers|Plastics", "Chemicals|Chemie", "Mining|Minerals|Resources",
-    "Electronics|Semiconductor|Microsystems", "Precision|Engineering|Machinery",
-    "Electric|Power Systems", "Industries", "Logistics|Freight|Shipping", "Software|Cloud|Data",
-    "Energy|Utilities", "Capital|Finance", "Retail|Trading|Distribution", "Industries",
+    "Metals|Alloys|Steel",
+    "Polymers|Plastics",
+    "Chemicals|Chemie",
+    "Mining|Minerals|Resources",
+    "Electronics|Semiconductor|Microsystems",
+    "Precision|Engineering|Machinery",
+    "Electric|Power Systems",
+    "Industries",
+    "Logistics|Freight|Shipping",
+    "Software|Cloud|Data",
+    "Energy|Utilities",
+    "Capital|Finance",
+    "Retail|Trading|Distribution",
+    "Industries",
 )
 _ITEM_NAMES = (
     "Copper Cathode|Aluminium Ingot|Steel Coil|Nickel Briquette|Cobalt Hydroxide|Zinc Alloy"
@@ -211,38 +337,143 @@ _ITEM_NAMES = (
     "|Battery Pack|Power Tool",
 )
 _FOREIGN_COMPANIES = (
-    "华东精密制造有限公司", "深圳新材料科技有限公司", "宁波海天机械有限公司",
-    "江苏恒力化工有限公司", "東洋化学株式会社", "大和精工株式会社",
-    "北斗電子工業株式会社", "日本精密部品株式会社",
-    "شركة الخليج للصناعات", "مصنع النور للبلاستيك", "شركة الصحراء للمعادن",
-    "ООО «Северная сталь»", "АО «Уралхимпласт»", "ООО «Техносила-Компонент»",  # noqa: RUF001
+    "华东精密制造有限公司",
+    "深圳新材料科技有限公司",
+    "宁波海天机械有限公司",
+    "江苏恒力化工有限公司",
+    "東洋化学株式会社",
+    "大和精工株式会社",
+    "北斗電子工業株式会社",
+    "日本精密部品株式会社",
+    "شركة الخليج للصناعات",
+    "مصنع النور للبلاستيك",
+    "شركة الصحراء للمعادن",
+    "ООО «Северная сталь»",
+    "АО «Уралхимпласт»",
+    "ООО «Техносила-Компонент»",
 )
 _EMOJI = (" 🚀", " 🌱", " ⚙️", " 🔋", " 🚚")
 _FIRST = (
-    "Anna", "Ben", "Carla", "David", "Elena", "Felix", "Grace", "Hiro", "Ingrid", "Jonas", "Kaito",
-    "Lena", "Marco", "Nadia", "Oscar", "Priya", "Quentin", "Rosa", "Sven", "Tara", "Umar", "Vera",
-    "Wei", "Ximena", "Yuki", "Zoe", "Ahmed", "Bea", "Chen", "Diego", "Emma", "Farah", "Gustav",
-    "Hana", "Ivan", "Julia", "Kofi", "Lucia", "Mateo", "Nora", "Olga", "Pablo", "Rahul", "Sofia",
-    "Tomas", "Viktor", "Yusuf", "Zara", "José", "François", "Søren", "Zoë", "Björn",
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Felix",
+    "Grace",
+    "Hiro",
+    "Ingrid",
+    "Jonas",
+    "Kaito",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Oscar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Umar",
+    "Vera",
+    "Wei",
+    "Ximena",
+    "Yuki",
+    "Zoe",
+    "Ahmed",
+    "Bea",
+    "Chen",
+    "Diego",
+    "Emma",
+    "Farah",
+    "Gustav",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lucia",
+    "Mateo",
+    "Nora",
+    "Olga",
+    "Pablo",
+    "Rahul",
+    "Sofia",
+    "Tomas",
+    "Viktor",
+    "Yusuf",
+    "Zara",
+    "José",
+    "François",
+    "Søren",
+    "Zoë",
+    "Björn",
 )
 _LAST = (
-    "Schmidt", "Tanaka", "Rossi", "Garcia", "Smith", "Novak", "Kowalski", "Johansson", "Dubois",
-    "Müller", "Silva", "Kim", "Chen", "Patel", "Nguyen", "Yilmaz", "Ivanova", "Okafor", "Hansen",
-    "Costa", "Moreau", "Fischer", "Sato", "Lopez", "Brown", "Wang", "Singh", "Andersson", "Bakker",
-    "Rahman", "O'Brien", "García", "Dvořák", "Nørgaard", "Weiß", "Jäger",
+    "Schmidt",
+    "Tanaka",
+    "Rossi",
+    "Garcia",
+    "Smith",
+    "Novak",
+    "Kowalski",
+    "Johansson",
+    "Dubois",
+    "Müller",
+    "Silva",
+    "Kim",
+    "Chen",
+    "Patel",
+    "Nguyen",
+    "Yilmaz",
+    "Ivanova",
+    "Okafor",
+    "Hansen",
+    "Costa",
+    "Moreau",
+    "Fischer",
+    "Sato",
+    "Lopez",
+    "Brown",
+    "Wang",
+    "Singh",
+    "Andersson",
+    "Bakker",
+    "Rahman",
+    "O'Brien",
+    "García",
+    "Dvořák",
+    "Nørgaard",
+    "Weiß",
+    "Jäger",
 )
 _FOREIGN_PEOPLE = (
-    "王伟", "李娜", "佐藤 健", "鈴木 花子",
-    "محمد العلي", "فاطمة حسن", "Иван Петров", "Ольга Смирнова",
+    "王伟",
+    "李娜",
+    "佐藤 健",
+    "鈴木 花子",
+    "محمد العلي",
+    "فاطمة حسن",
+    "Иван Петров",
+    "Ольга Смирнова",
 )
 _CONTACT_TITLES = (
-    "Key Account Manager", "Sales Director", "Customer Service Lead", "Managing Director",
-    "Quality Manager", "Supply Chain Manager", "Account Executive",
+    "Key Account Manager",
+    "Sales Director",
+    "Customer Service Lead",
+    "Managing Director",
+    "Quality Manager",
+    "Supply Chain Manager",
+    "Account Executive",
 )
 _SPONSOR_TITLES = (
-    "Chief Procurement Officer", "Chief Operating Officer", "VP Strategic Sourcing",
-    "VP Supply Chain", "Director Category Management", "Head of Supplier Quality",
-    "VP Engineering", "Chief Financial Officer",
+    "Chief Procurement Officer",
+    "Chief Operating Officer",
+    "VP Strategic Sourcing",
+    "VP Supply Chain",
+    "Director Category Management",
+    "Head of Supplier Quality",
+    "VP Engineering",
+    "Chief Financial Officer",
 )
 _SERVICES = ("logistics", "software", "energy", "finance")
 _SERVICES_P = (0.45, 0.3, 0.15, 0.1)
@@ -325,8 +556,9 @@ def _choice(rng: np.random.Generator, weights: Floats, size: int) -> Ints:
 class _Makers:
     """Who makes each item of one level, sorted by item, for weighted sampling."""
 
-    def __init__(self, item: Ints, comp: Ints, weight: Floats, n_items: int,
-                 rng: np.random.Generator) -> None:
+    def __init__(
+        self, item: Ints, comp: Ints, weight: Floats, n_items: int, rng: np.random.Generator
+    ) -> None:
         order = np.lexsort((rng.random(len(item)), item))
         self.item, self.comp, self.weight = item[order], comp[order], weight[order]
         self.count = np.bincount(self.item, minlength=n_items).astype(np.int64)
@@ -344,8 +576,9 @@ class _Makers:
         return out
 
 
-def _source(rng: np.random.Generator, slot_item: Ints, slot_k: Ints, makers: _Makers,
-            coverage: bool) -> tuple[Ints, Ints]:
+def _source(
+    rng: np.random.Generator, slot_item: Ints, slot_k: Ints, makers: _Makers, coverage: bool
+) -> tuple[Ints, Ints]:
     """Choose suppliers for every (buyer, item) slot; returns (slot, maker index) per pick.
 
     With ``coverage`` every maker is chosen at least once (added as one more source
@@ -395,7 +628,7 @@ def _shares(rng: np.random.Generator, p_slot: Ints, weight: Floats) -> Ints:
     n_slots = int(p_slot.max()) + 1 if len(p_slot) else 0
     k = np.bincount(p_slot, minlength=n_slots)[p_slot]
     floor_u = np.minimum(10, _SHARE_UNITS // k)
-    g = rng.gamma(2.0, size=len(p_slot)) * weight ** 0.3
+    g = rng.gamma(2.0, size=len(p_slot)) * weight**0.3
     g_sum = np.bincount(p_slot, weights=g, minlength=n_slots)[p_slot]
     units = floor_u + np.floor((_SHARE_UNITS - floor_u * k) * g / g_sum).astype(np.int64)
     left = _SHARE_UNITS - np.bincount(p_slot, weights=units, minlength=n_slots).astype(np.int64)
@@ -405,12 +638,14 @@ def _shares(rng: np.random.Generator, p_slot: Ints, weight: Floats) -> Ints:
     return out
 
 
-def _bom(rng: np.random.Generator, parents: int, children: int, edges: int,
-         popularity: Floats) -> tuple[Ints, Ints]:
+def _bom(
+    rng: np.random.Generator, parents: int, children: int, edges: int, popularity: Floats
+) -> tuple[Ints, Ints]:
     """Unique (parent, child) pairs: every child has a parent and every parent a child."""
     extra = max(0, edges - parents - children)
-    p = np.concatenate((rng.integers(0, parents, children), np.arange(parents),
-                        rng.integers(0, parents, extra)))
+    p = np.concatenate(
+        (rng.integers(0, parents, children), np.arange(parents), rng.integers(0, parents, extra))
+    )
     c = np.concatenate((np.arange(children), _choice(rng, popularity, parents + extra)))
     key = np.unique(p.astype(np.int64) * children + c)
     return key // children, key % children
@@ -480,8 +715,10 @@ class _World:
         dists = [self._of(_DISTRIBUTOR, lvl) for lvl in range(1, _DEPTH + 1)]
         seconds = [int(self.rng.binomial(len(p), _SECOND_ITEM)) for p in producers]
         # "memberships" (company makes item) per level; picks per membership tuned to the target
-        members = [len(p) + s + round(len(d) * (1 + _SECOND_ITEM))
-                   for p, s, d in zip(producers, seconds, dists, strict=True)]
+        members = [
+            len(p) + s + round(len(d) * (1 + _SECOND_ITEM))
+            for p, s, d in zip(producers, seconds, dists, strict=True)
+        ]
         distributed = sum(len(d) for d in dists) * (1 + _SECOND_ITEM) * _AVG_SOURCES
         fixed = members[0] + distributed + 2.0 * (self.kind == _CUSTOMER).sum()
         rho = 1.05 * max(1.0, (_ROWS_PER_COMPANY * n - fixed) / max(1, sum(members[1:])))
@@ -495,14 +732,25 @@ class _World:
         buyers: _Makers | None = None
         for lvl in range(1, _DEPTH + 1):
             self.progress(f"supply chain level {lvl}")
-            buyers = self._level(lvl, producers[lvl - 1], seconds[lvl - 1], dists[lvl - 1],
-                                 buyers, rho * members[lvl - 1])
+            buyers = self._level(
+                lvl,
+                producers[lvl - 1],
+                seconds[lvl - 1],
+                dists[lvl - 1],
+                buyers,
+                rho * members[lvl - 1],
+            )
         self.n_items = self.item_offset[-1] + len(self.item_level[-1])
         level = np.concatenate(self.item_level)
         self.item_cat = np.where(
-            level == 0, 7,
-            np.where(level == _DEPTH, self.rng.integers(0, 4, self.n_items),
-                     self.rng.integers(4, 7, self.n_items))).astype(np.int64)
+            level == 0,
+            7,
+            np.where(
+                level == _DEPTH,
+                self.rng.integers(0, 4, self.n_items),
+                self.rng.integers(4, 7, self.n_items),
+            ),
+        ).astype(np.int64)
         made = (self.first_item >= 0) & (self.kind != _CUSTOMER)
         self.category[made] = self.item_cat[self.first_item[made]]
 
@@ -511,8 +759,9 @@ class _World:
         out: Ints = self.rng.choice(_SOURCES, size=size, p=_SOURCES_P).astype(np.int64)
         return out
 
-    def _level(self, lvl: int, comps: Ints, n2: int, dists: Ints, buyers: _Makers | None,
-               picks: float) -> _Makers:
+    def _level(
+        self, lvl: int, comps: Ints, n2: int, dists: Ints, buyers: _Makers | None, picks: float
+    ) -> _Makers:
         """Items of one level, their BOM parents, makers and supply rows; returns the producers.
 
         ``buyers`` are the producers of the level above (``None`` for level 1, bought by
@@ -570,10 +819,12 @@ class _World:
         self.rows.append(self._rows(p_slot, pick, slot_buyer, slot_item, makers, offset, lvl))
         producers = _Makers(mk_item, mk_comp, self.size[mk_comp], n_items, rng)
         if len(dist_comp):  # distributors buy what they resell from producers of it
-            d_slot, d_pick = _source(rng, dist_item, self._mix(len(dist_comp)), producers,
-                                     coverage=False)
-            self.rows.append(self._rows(d_slot, d_pick, dist_comp, dist_item, producers,
-                                        offset, lvl))
+            d_slot, d_pick = _source(
+                rng, dist_item, self._mix(len(dist_comp)), producers, coverage=False
+            )
+            self.rows.append(
+                self._rows(d_slot, d_pick, dist_comp, dist_item, producers, offset, lvl)
+            )
         return producers
 
     def _allot(self, total: int, demand: Floats) -> Ints:
@@ -599,18 +850,32 @@ class _World:
         rng = self.rng
         slots = np.repeat(np.arange(len(m), dtype=np.int64), m)
         rng.shuffle(slots)
-        first, second = slots[: len(comps)], slots[len(comps):]
+        first, second = slots[: len(comps)], slots[len(comps) :]
         pos = rng.choice(len(comps), size=len(second), replace=False)
         ok = second != first[pos]
         return (np.concatenate((comps, comps[pos[ok]])), np.concatenate((first, second[ok])))
 
-    def _rows(self, p_slot: Ints, pick: Ints, slot_buyer: Ints, slot_item: Ints,
-              makers: _Makers, offset: int, lvl: int) -> _Supply:
+    def _rows(
+        self,
+        p_slot: Ints,
+        pick: Ints,
+        slot_buyer: Ints,
+        slot_item: Ints,
+        makers: _Makers,
+        offset: int,
+        lvl: int,
+    ) -> _Supply:
         supplier = makers.comp[pick]
         units = _shares(self.rng, p_slot, self.size[supplier])
         k = np.bincount(p_slot, minlength=len(slot_item))[p_slot]
-        return _Supply(supplier, slot_buyer[p_slot], slot_item[p_slot] + offset, units,
-                       np.full(len(p_slot), lvl, dtype=np.int64), k == 1)
+        return _Supply(
+            supplier,
+            slot_buyer[p_slot],
+            slot_item[p_slot] + offset,
+            units,
+            np.full(len(p_slot), lvl, dtype=np.int64),
+            k == 1,
+        )
 
     def _customers(self) -> None:
         rng = self.rng
@@ -619,11 +884,18 @@ class _World:
         many = rng.integers(1, 4, len(cust))
         buyer = np.repeat(cust, many)
         start = rng.integers(0, n_products, len(cust))
-        item = (np.repeat(start, many) + np.arange(len(buyer)) - np.repeat(_starts(many), many))
+        item = np.repeat(start, many) + np.arange(len(buyer)) - np.repeat(_starts(many), many)
         item %= n_products
-        self.rows.append(_Supply(np.zeros(len(buyer), dtype=np.int64), buyer, item,
-                                 np.full(len(buyer), _SHARE_UNITS), np.zeros(len(buyer),
-                                 dtype=np.int64), np.ones(len(buyer), dtype=bool)))
+        self.rows.append(
+            _Supply(
+                np.zeros(len(buyer), dtype=np.int64),
+                buyer,
+                item,
+                np.full(len(buyer), _SHARE_UNITS),
+                np.zeros(len(buyer), dtype=np.int64),
+                np.ones(len(buyer), dtype=bool),
+            )
+        )
         self.first_item[cust] = item[_starts(many)]
 
     def _groups(self) -> None:
@@ -643,10 +915,13 @@ class _World:
         item_level = np.concatenate(self.item_level)
         mat_w = np.array([c[7] for c in _COUNTRIES], dtype=float)
         comp_w = np.array([c[8] for c in _COUNTRIES], dtype=float)
-        home = np.where(item_level == _DEPTH, _choice(rng, mat_w, self.n_items),
-                        _choice(rng, comp_w, self.n_items))
+        home = np.where(
+            item_level == _DEPTH,
+            _choice(rng, mat_w, self.n_items),
+            _choice(rng, comp_w, self.n_items),
+        )
         made = self.first_item >= 0
-        at_home = made & (rng.random(n) < np.where(item_level[self.first_item] == _DEPTH, .6, .3))
+        at_home = made & (rng.random(n) < np.where(item_level[self.first_item] == _DEPTH, 0.6, 0.3))
         at_home &= (self.kind == _PRODUCER) & (self.level >= 2)
         self.country[at_home] = home[self.first_item[at_home]]
         subs = self.parent >= 0
@@ -676,8 +951,14 @@ class _World:
         big = _pareto(rng, len(prov), 1.0)
         sp_sp = prov[rng.random(len(prov)) < 0.1]
         dep = np.concatenate((np.zeros(n_focal, dtype=np.int64), cover, extra, sp_sp))
-        pro = np.concatenate((prov[:n_focal], prov[n_focal:], prov[_choice(rng, big, len(extra))],
-                              prov[_choice(rng, big, len(sp_sp))]))
+        pro = np.concatenate(
+            (
+                prov[:n_focal],
+                prov[n_focal:],
+                prov[_choice(rng, big, len(extra))],
+                prov[_choice(rng, big, len(sp_sp))],
+            )
+        )
         crit = rng.random(len(dep)) < np.where(dep == 0, 0.4, 0.2)
         keep = dep != pro
         key, first = np.unique(dep[keep] * n + pro[keep], return_index=True)
@@ -692,8 +973,9 @@ class _World:
         spend = self._row_spend()
         self.spend = spend
         total = np.bincount(sup, weights=spend, minlength=n)
-        sole = np.bincount(sup, weights=np.concatenate([r.sole for r in self.rows]),
-                           minlength=n) / np.maximum(1, np.bincount(sup, minlength=n))
+        sole = np.bincount(
+            sup, weights=np.concatenate([r.sole for r in self.rows]), minlength=n
+        ) / np.maximum(1, np.bincount(sup, minlength=n))
         made = self.first_item >= 0
         makers = np.bincount(self.first_item[made], minlength=self.n_items)
         few = np.zeros(n, dtype=bool)
@@ -804,18 +1086,20 @@ class _Tables:
         tier[~((w.kind == _PRODUCER) | (w.kind == _DISTRIBUTOR))] = np.nan
         recovery = np.round(rng.lognormal(np.log(30), 0.6, n))
         recovery[(rng.random(n) > 0.3) | (w.kind == _CUSTOMER)] = np.nan
-        return pd.DataFrame({
-            "id": self.cid,
-            "name": name,
-            "kind": _KIND_NAMES[w.kind],
-            "country": self.codes[w.country],
-            "segment": _blank(seg_names[w.segment]),
-            "parent_id": _blank(np.where(parent, self.cid[np.maximum(w.parent, 0)], "")),
-            "annual_spend": _whole(w.company_spend),
-            "declared_tier": _whole(tier),
-            "region": np.asarray([c[2] for c in _COUNTRIES])[w.country],
-            "recovery_days": _whole(recovery),
-        }).iloc[np.argsort(w.idnum)]
+        return pd.DataFrame(
+            {
+                "id": self.cid,
+                "name": name,
+                "kind": _KIND_NAMES[w.kind],
+                "country": self.codes[w.country],
+                "segment": _blank(seg_names[w.segment]),
+                "parent_id": _blank(np.where(parent, self.cid[np.maximum(w.parent, 0)], "")),
+                "annual_spend": _whole(w.company_spend),
+                "declared_tier": _whole(tier),
+                "region": np.asarray([c[2] for c in _COUNTRIES])[w.country],
+                "recovery_days": _whole(recovery),
+            }
+        ).iloc[np.argsort(w.idnum)]
 
     def items(self) -> pd.DataFrame:
         w, rng = self.w, self.rng
@@ -827,31 +1111,40 @@ class _Tables:
         name_n = np.array([len(x) for x in names_by_cat])[cat]
         flat = np.array([x + [""] * (8 - len(x)) for x in names_by_cat])
         noun = flat[cat, rng.integers(0, 8, n) % name_n]
-        model = _cat(_pick(list("ABCDEFGHJKLMNPRSTVXZ"), rng.integers(0, 20, n)),
-                     _codes("", rng.integers(100, 1000, n), 3))
+        model = _cat(
+            _pick(list("ABCDEFGHJKLMNPRSTVXZ"), rng.integers(0, 20, n)),
+            _codes("", rng.integers(100, 1000, n), 3),
+        )
         name = np.where(level == _DEPTH, _cat(noun, " grade ", model), _cat(noun, " ", model))
-        name[level == 0] = _cat(_pick(_STEMS, rng.integers(0, len(_STEMS), int((level == 0)
-                                .sum()))), " ", name[level == 0])
+        name[level == 0] = _cat(
+            _pick(_STEMS, rng.integers(0, len(_STEMS), int((level == 0).sum()))),
+            " ",
+            name[level == 0],
+        )
         rev = np.where(level == 0, np.round(rng.lognormal(np.log(2e5), 1.0, n), -2), np.nan)
         inv = np.where(level == 0, rng.integers(3, 45, n), np.nan)
-        return pd.DataFrame({
-            "id": self.item_id,
-            "name": name,
-            "kind": kind,
-            "category": np.asarray(_CATEGORIES)[cat],
-            "revenue_per_day": _whole(rev),
-            "inventory_days": _whole(inv),
-        })
+        return pd.DataFrame(
+            {
+                "id": self.item_id,
+                "name": name,
+                "kind": kind,
+                "category": np.asarray(_CATEGORIES)[cat],
+                "revenue_per_day": _whole(rev),
+                "inventory_days": _whole(inv),
+            }
+        )
 
     def bom(self) -> pd.DataFrame:
         parent = np.concatenate(self.w.bom_parent)
         child = np.concatenate(self.w.bom_child)
         level = self.item_level[child]
         weight = np.maximum(np.round(self.rng.lognormal(0.0, 1.0, len(child)), 2), 0.01)
-        qty = np.where(level == _DEPTH, weight.astype(str),
-                       self.rng.integers(1, 9, len(child)).astype(str))
-        return pd.DataFrame({"parent_id": self.item_id[parent], "child_id": self.item_id[child],
-                             "quantity": qty})
+        qty = np.where(
+            level == _DEPTH, weight.astype(str), self.rng.integers(1, 9, len(child)).astype(str)
+        )
+        return pd.DataFrame(
+            {"parent_id": self.item_id[parent], "child_id": self.item_id[child], "quantity": qty}
+        )
 
     def sites(self) -> pd.DataFrame:
         w, rng = self.w, self.rng
@@ -865,13 +1158,20 @@ class _Tables:
         rec = np.round(rng.lognormal(np.log(25), 0.7, m))
         rec[rng.random(m) < 0.1] = np.nan
         kind = _pick(_SITE_KINDS, rng.integers(0, 6, m))
-        name = _cat(np.asarray([x[1] for x in _COUNTRIES])[c], " ", kind, " ",
-                    _codes("", w.site_k, 1))
-        frame = pd.DataFrame({
-            "id": _codes("S", w.idnum[w.site_owner], 6, w.site_k),
-            "company_id": self.cid[w.site_owner], "country": self.codes[c], "name": name,
-            "recovery_days": _whole(rec), "lat": lat, "lon": lon,
-        })
+        name = _cat(
+            np.asarray([x[1] for x in _COUNTRIES])[c], " ", kind, " ", _codes("", w.site_k, 1)
+        )
+        frame = pd.DataFrame(
+            {
+                "id": _codes("S", w.idnum[w.site_owner], 6, w.site_k),
+                "company_id": self.cid[w.site_owner],
+                "country": self.codes[c],
+                "name": name,
+                "recovery_days": _whole(rec),
+                "lat": lat,
+                "lon": lon,
+            }
+        )
         return frame.iloc[np.lexsort((w.site_k, w.idnum[w.site_owner]))]
 
     def supplies(self) -> list[pd.DataFrame]:
@@ -891,21 +1191,31 @@ class _Tables:
         for lo in range(0, len(sup), _CHUNK):
             s = slice(lo, lo + _CHUNK)
             site = np.where(has[s], _codes("S", w.idnum[sup[s]], 6, k[s]), "")
-            out.append(pd.DataFrame({
-                "supplier_id": self.cid[sup[s]], "buyer_id": self.cid[buyer[s]],
-                "item_id": self.item_id[item[s]], "share": share_text[units[s]],
-                "annual_spend": w.spend[s].astype(np.int64), "lead_time_days": lead[s],
-                "site_id": _blank(site),
-            }))
+            out.append(
+                pd.DataFrame(
+                    {
+                        "supplier_id": self.cid[sup[s]],
+                        "buyer_id": self.cid[buyer[s]],
+                        "item_id": self.item_id[item[s]],
+                        "share": share_text[units[s]],
+                        "annual_spend": w.spend[s].astype(np.int64),
+                        "lead_time_days": lead[s],
+                        "site_id": _blank(site),
+                    }
+                )
+            )
         return out
 
     def dependencies(self) -> pd.DataFrame:
         w = self.w
-        return pd.DataFrame({
-            "dependent_id": self.cid[w.dep_dependent], "provider_id": self.cid[w.dep_provider],
-            "kind": np.asarray(_SERVICES)[w.service[w.dep_provider]],
-            "critical": np.where(w.dep_critical, "true", "false"),
-        })
+        return pd.DataFrame(
+            {
+                "dependent_id": self.cid[w.dep_dependent],
+                "provider_id": self.cid[w.dep_provider],
+                "kind": np.asarray(_SERVICES)[w.service[w.dep_provider]],
+                "critical": np.where(w.dep_critical, "true", "false"),
+            }
+        )
 
     def people(self) -> pd.DataFrame:
         w, rng, pid = self.w, self.rng, self.person_id
@@ -917,26 +1227,52 @@ class _Tables:
         foreign = rng.random(n_p) < 0.01
         foreign[rng.integers(0, n_p)] = True
         name[foreign] = _pick(_FOREIGN_PEOPLE, rng.integers(0, 99, int(foreign.sum())))
-        local = np.where(foreign, np.char.lower(pid),
-                         _cat(_pick([_ascii(x) for x in _FIRST], fi), ".",
-                              _pick([_ascii(x) for x in _LAST], la)))
-        domain = _cat(_pick([_ascii(x) for x in _STEMS], self.stem[company]),
-                      _codes("", w.idnum[company] % 1000, 3), ".example")
+        local = np.where(
+            foreign,
+            np.char.lower(pid),
+            _cat(
+                _pick([_ascii(x) for x in _FIRST], fi), ".", _pick([_ascii(x) for x in _LAST], la)
+            ),
+        )
+        domain = _cat(
+            _pick([_ascii(x) for x in _STEMS], self.stem[company]),
+            _codes("", w.idnum[company] % 1000, 3),
+            ".example",
+        )
         email = _cat(local, "@", domain)
-        title = np.concatenate((_pick(_SPONSOR_TITLES, np.arange(w.n_exec)),
-                                _pick(_CONTACT_TITLES, rng.integers(0, 99, n_c))))
-        return pd.DataFrame({"id": pid, "name": name, "company_id": self.cid[company],
-                             "title": title, "email": email})
+        title = np.concatenate(
+            (
+                _pick(_SPONSOR_TITLES, np.arange(w.n_exec)),
+                _pick(_CONTACT_TITLES, rng.integers(0, 99, n_c)),
+            )
+        )
+        return pd.DataFrame(
+            {
+                "id": pid,
+                "name": name,
+                "company_id": self.cid[company],
+                "title": title,
+                "email": email,
+            }
+        )
 
     def relationships(self) -> pd.DataFrame:
         w, pid = self.w, self.person_id
-        return pd.DataFrame({
-            "person_id": np.concatenate((pid[w.sponsor_person], pid[w.n_exec:])),
-            "company_id": np.concatenate((self.cid[w.sponsored], self.cid[w.contact_company])),
-            "role": ["sponsor"] * len(w.sponsored) + ["contact"] * len(w.contact_company),
-            "primary": _blank(np.concatenate((np.full(len(w.sponsored), ""),
-                                              np.where(w.contact_primary, "true", "false")))),
-        })
+        return pd.DataFrame(
+            {
+                "person_id": np.concatenate((pid[w.sponsor_person], pid[w.n_exec :])),
+                "company_id": np.concatenate((self.cid[w.sponsored], self.cid[w.contact_company])),
+                "role": ["sponsor"] * len(w.sponsored) + ["contact"] * len(w.contact_company),
+                "primary": _blank(
+                    np.concatenate(
+                        (
+                            np.full(len(w.sponsored), ""),
+                            np.where(w.contact_primary, "true", "false"),
+                        )
+                    )
+                ),
+            }
+        )
 
     def kpis(self) -> pd.DataFrame:
         rng = self.rng
@@ -946,14 +1282,16 @@ class _Tables:
         period = np.tile(np.asarray(_PERIODS), len(comp))
         otd = np.clip(rng.normal(93, 4, n), 60, 100).round(1).astype(str)
         ppm = np.round(rng.lognormal(np.log(350), 0.6, n)).astype(np.int64).astype(str)
-        return pd.DataFrame({
-            "company_id": np.concatenate((self.cid[c], self.cid[c])),
-            "metric": ["on_time_delivery"] * n + ["defect_ppm"] * n,
-            "period": np.concatenate((period, period)),
-            "value": np.concatenate((otd, ppm)),
-            "target": ["95"] * n + ["500"] * n,
-            "higher_is_better": ["true"] * n + ["false"] * n,
-        }).sort_values(["company_id", "metric", "period"], kind="stable")
+        return pd.DataFrame(
+            {
+                "company_id": np.concatenate((self.cid[c], self.cid[c])),
+                "metric": ["on_time_delivery"] * n + ["defect_ppm"] * n,
+                "period": np.concatenate((period, period)),
+                "value": np.concatenate((otd, ppm)),
+                "target": ["95"] * n + ["500"] * n,
+                "higher_is_better": ["true"] * n + ["false"] * n,
+            }
+        ).sort_values(["company_id", "metric", "period"], kind="stable")
 
 
 def _share_text(units: int) -> str:
@@ -982,8 +1320,9 @@ def _write(frames: pd.DataFrame | list[pd.DataFrame], path: Path, columns: Seque
     return rows
 
 
-def generate(companies: int, seed: int, out: Path,
-             progress: Progress | None = None) -> GeneratedBundle:
+def generate(
+    companies: int, seed: int, out: Path, progress: Progress | None = None
+) -> GeneratedBundle:
     """Write a synthetic bundle of ``companies`` companies drawn with ``seed`` into ``out``.
 
     ``out`` is created if needed; the nine CSV files in it are overwritten. The
@@ -1009,9 +1348,15 @@ def generate(companies: int, seed: int, out: Path,
     world = _World(int(companies), int(seed), say)
     tables = _Tables(world)
     make: dict[str, Callable[[], pd.DataFrame | list[pd.DataFrame]]] = {
-        "companies": tables.companies, "items": tables.items, "supplies": tables.supplies,
-        "bom": tables.bom, "sites": tables.sites, "dependencies": tables.dependencies,
-        "people": tables.people, "relationships": tables.relationships, "kpis": tables.kpis,
+        "companies": tables.companies,
+        "items": tables.items,
+        "supplies": tables.supplies,
+        "bom": tables.bom,
+        "sites": tables.sites,
+        "dependencies": tables.dependencies,
+        "people": tables.people,
+        "relationships": tables.relationships,
+        "kpis": tables.kpis,
     }
     counts: dict[str, int] = {}
     for t in TABLES:

@@ -161,7 +161,10 @@ class _Validator:
         if not dup.any():
             return
         first_rows = (
-            frame.loc[dup].groupby(key, dropna=False, sort=False)[self._row].transform("min").to_dict()
+            frame.loc[dup]
+            .groupby(key, dropna=False, sort=False)[self._row]
+            .transform("min")
+            .to_dict()
         )
         later = frame.loc[dup & keyed.duplicated(keep="first")]
         col = key[0] if len(key) == 1 else ", ".join(key)

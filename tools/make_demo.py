@@ -957,7 +957,7 @@ CONTACTS: tuple[tuple[str, str, str], ...] = (
     ("GREATLAKES", "Sarah Miller", "Senior Buyer"),
     ("SAKURA", "Kenichi Sato", "General Manager Purchasing"),
     ("SAKURA", "Aiko Tanaka", "Buyer"),
-    ("ANADOLU", "Mehmet Yılmaz", "Satın Alma Müdürü"),  # noqa: RUF001 (Turkish dotless i)
+    ("ANADOLU", "Mehmet Yılmaz", "Satın Alma Müdürü"),
     ("ANADOLU", "Elif Şahin", "Procurement Specialist"),
 )
 

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from tierscope.loaders.generator import generate
 
 from tierscope.graph.errors import IncompleteLoad
 from tierscope.graph.projection import read_projection, to_records
 from tierscope.graph.schema import Records
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle, read_valid_bundle
+from tierscope.loaders.generator import generate
 
 COUNT_SNAPSHOT = "MATCH (n) WHERE n.snapshot = $snapshot RETURN count(n) AS n"
 
