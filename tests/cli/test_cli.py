@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer.main
 
@@ -23,13 +23,13 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-def all_commands() -> list[tuple[str, click.Command]]:
+def all_commands() -> list[tuple[str, Any]]:
     root = typer.main.get_command(app)
-    out: list[tuple[str, click.Command]] = []
+    out: list[tuple[str, Any]] = []
 
-    def walk(prefix: str, cmd: click.Command) -> None:
+    def walk(prefix: str, cmd: Any) -> None:
         out.append((prefix, cmd))
-        if isinstance(cmd, click.Group):
+        if hasattr(cmd, "commands"):  # a group of subcommands
             for name, sub in cmd.commands.items():
                 walk(f"{prefix} {name}".strip(), sub)
 
