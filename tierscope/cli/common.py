@@ -15,8 +15,8 @@ from tierscope.graph.store import Store
 
 __all__ = ["console", "err", "handle_errors", "open_store", "state"]
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class _State:
