@@ -313,7 +313,7 @@ class LocalServer:
         """Generate and set the password before the very first start of this home."""
         if self._credentials.exists() and (self.home / "data" / "dbms").exists():
             return
-        password = secrets.token_urlsafe(24)
+        password = secrets.token_hex(24)  # hex: never starts with "-" (read as an option)
         fd = os.open(self._credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(password + "\n")
