@@ -163,7 +163,7 @@ def _print_summary(s: EcosystemSummary, as_json: bool) -> None:
         return
     t = Table(title=f"{s.focal_name} ({s.focal_id}) — snapshot {s.snapshot}", show_header=False)
     t.add_column("what")
-    t.add_column("count", justify="right")
+    t.add_column("count")
     tiers = ", ".join(
         f"{'focal' if k == '0' else 'not upstream' if k == 'none' else 'tier ' + k}: {v}"
         for k, v in s.companies_by_tier.items()
