@@ -21,7 +21,7 @@ property the uniqueness constraint and ``MERGE`` use.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -29,7 +29,15 @@ import pandas as pd
 
 from tierscope.graph.schema import TABLES, Records, table
 
-__all__ = ["KEY_SEPARATOR", "Batch", "iter_batches", "relationship_key", "total_rows"]
+__all__ = [
+    "KEY_SEPARATOR",
+    "Batch",
+    "iter_batches",
+    "node_batches",
+    "relationship_batches",
+    "relationship_key",
+    "total_rows",
+]
 
 KEY_SEPARATOR = "\x1f"
 
@@ -92,7 +100,20 @@ def iter_batches(
     ``tiers`` (company id -> computed tier) is added to companies as ``tier``.
     Rows are built one batch at a time, so memory stays flat on big bundles.
     """
+    yield from node_batches(records, size, tiers)
+    yield from relationship_batches(records, size)
+
+
+def node_batches(
+    records: Records,
+    size: int = 10_000,
+    tiers: dict[str, int] | None = None,
+    tables: Collection[str] | None = None,
+) -> Iterator[Batch]:
+    """Node batches of the node tables (all, or those named in ``tables``)."""
     for name, label in _NODE_TABLES.items():
+        if tables is not None and name not in tables:
+            continue
         frame = records[name]
         for chunk in _chunks(frame, size):
             rows = []
@@ -104,10 +125,20 @@ def iter_batches(
                     props["tier"] = tiers[rec["id"]]
                 rows.append({"id": props["id"], "props": props})
             yield Batch("node", label, rows, name)
+
+
+def relationship_batches(
+    records: Records, size: int = 10_000, types: Collection[str] | None = None
+) -> Iterator[Batch]:
+    """Relationship batches (all types, or those named in ``types``).
+
+    Rows are sorted by their end points: consecutive MERGEs then touch the same
+    nodes and pages, which writes ~40% faster (measured on 500,000 supplies).
+    """
     for name, (rtype, start, end) in _REL_TABLES.items():
+        if types is not None and rtype not in types:
+            continue
         key_cols = table(name).key
-        # Rows sorted by their end points write ~40% faster: consecutive MERGEs
-        # touch the same nodes and pages (measured in bench/load.py's setting).
         frame = records[name].sort_values([start, end], kind="stable")
         for chunk in _chunks(frame, size):
             rows = []
@@ -117,8 +148,10 @@ def iter_batches(
                 rows.append({"start": rec[start], "end": rec[end], "props": props})
             yield Batch("relationship", rtype, rows, name)
     for name, rtype, col, rev in _DERIVED:
+        if types is not None and rtype not in types:
+            continue
         frame = records[name]
-        frame = frame[frame[col].notna()]
+        frame = frame[frame[col].notna()].sort_values(col, kind="stable")
         for chunk in _chunks(frame, size):
             rows = []
             for rec in chunk:
@@ -133,6 +166,8 @@ def iter_batches(
     rel = records["relationships"]
     key_cols = table("relationships").key
     for role, rtype in _ROLE_TYPES.items():
+        if types is not None and rtype not in types:
+            continue
         for chunk in _chunks(rel[rel["role"] == role], size):
             rows = []
             for rec in chunk:
