@@ -3,8 +3,9 @@
 Labels and relationship types come from this fixed text, never from input.
 Writes are batched: ``UNWIND $rows AS row`` then an idempotent ``MERGE`` on a
 uniquely constrained key, so loading the same rows twice changes nothing.
-Each row is ``{id or endpoint ids, props}``; ``SET x = row.props`` replaces
-every property, so a column removed from the bundle disappears too.
+Each row is ``{id or endpoint ids, props}``; ``props`` carries the load's
+``snapshot`` stamp, and ``SET x = row.props`` replaces every property, so a
+column removed from the bundle disappears too.
 """
 
 from __future__ import annotations
@@ -60,19 +61,14 @@ CONSTRAINTS: tuple[LiteralString, ...] = (
 )
 
 MERGE_NODES: dict[str, LiteralString] = {
-    "Company": "UNWIND $rows AS row MERGE (n:Company {id: row.id}) "
-    "SET n = row.props, n.snapshot = $snapshot",
-    "Site": "UNWIND $rows AS row MERGE (n:Site {id: row.id}) "
-    "SET n = row.props, n.snapshot = $snapshot",
-    "Item": "UNWIND $rows AS row MERGE (n:Item {id: row.id}) "
-    "SET n = row.props, n.snapshot = $snapshot",
-    "Person": "UNWIND $rows AS row MERGE (n:Person {id: row.id}) "
-    "SET n = row.props, n.snapshot = $snapshot",
-    "Kpi": "UNWIND $rows AS row MERGE (n:Kpi {id: row.id}) "
-    "SET n = row.props, n.snapshot = $snapshot",
+    "Company": "UNWIND $rows AS row MERGE (n:Company {id: row.id}) SET n = row.props",
+    "Site": "UNWIND $rows AS row MERGE (n:Site {id: row.id}) SET n = row.props",
+    "Item": "UNWIND $rows AS row MERGE (n:Item {id: row.id}) SET n = row.props",
+    "Person": "UNWIND $rows AS row MERGE (n:Person {id: row.id}) SET n = row.props",
+    "Kpi": "UNWIND $rows AS row MERGE (n:Kpi {id: row.id}) SET n = row.props",
 }
 
-_MERGE_REL_TAIL: LiteralString = "SET r = row.props, r.snapshot = $snapshot"
+_MERGE_REL_TAIL: LiteralString = "SET r = row.props"
 MERGE_RELATIONSHIPS: dict[str, LiteralString] = {
     "SUPPLIES": "UNWIND $rows AS row "
     "MATCH (a:Company {id: row.start}) MATCH (b:Company {id: row.end}) "
@@ -182,6 +178,12 @@ READ_STATE: LiteralString = (
     "s.snapshot AS snapshot, s.source AS source, toString(s.loaded_at) AS loaded_at, "
     "s.counts_json AS counts_json, s.focal_id AS focal_id, s.loading_snapshot AS loading_snapshot, "
     "s.loading_source AS loading_source"
+)
+#: Whether any ecosystem data is stored (answered from Neo4j's count store).
+COUNT_ECOSYSTEM_NODES: LiteralString = (
+    "CALL { MATCH (n:Company) RETURN count(n) AS c UNION ALL MATCH (n:Item) RETURN count(n) AS c "
+    "UNION ALL MATCH (n:Site) RETURN count(n) AS c UNION ALL MATCH (n:Person) RETURN count(n) AS c "
+    "UNION ALL MATCH (n:Kpi) RETURN count(n) AS c } RETURN sum(c) AS n"
 )
 DELETE_ALL: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 SERVER_VERSION: LiteralString = (

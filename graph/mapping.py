@@ -93,15 +93,18 @@ def total_rows(records: Records) -> int:
 
 
 def iter_batches(
-    records: Records, size: int = 10_000, tiers: dict[str, int] | None = None
+    records: Records,
+    size: int = 10_000,
+    tiers: dict[str, int] | None = None,
+    snapshot: str | None = None,
 ) -> Iterator[Batch]:
     """Yield write batches for ``records``: every node first, then every relationship.
 
     ``tiers`` (company id -> computed tier) is added to companies as ``tier``.
     Rows are built one batch at a time, so memory stays flat on big bundles.
     """
-    yield from node_batches(records, size, tiers)
-    yield from relationship_batches(records, size)
+    yield from node_batches(records, size, tiers, snapshot=snapshot)
+    yield from relationship_batches(records, size, snapshot=snapshot)
 
 
 def node_batches(
@@ -109,8 +112,12 @@ def node_batches(
     size: int = 10_000,
     tiers: dict[str, int] | None = None,
     tables: Collection[str] | None = None,
+    snapshot: str | None = None,
 ) -> Iterator[Batch]:
-    """Node batches of the node tables (all, or those named in ``tables``)."""
+    """Node batches of the node tables (all, or those named in ``tables``).
+
+    ``snapshot``, when given, is added to every row's properties.
+    """
     for name, label in _NODE_TABLES.items():
         if tables is not None and name not in tables:
             continue
@@ -123,12 +130,17 @@ def node_batches(
                     props["id"] = relationship_key(rec["company_id"], rec["metric"], rec["period"])
                 if name == "companies" and tiers is not None and rec["id"] in tiers:
                     props["tier"] = tiers[rec["id"]]
+                if snapshot is not None:
+                    props["snapshot"] = snapshot
                 rows.append({"id": props["id"], "props": props})
             yield Batch("node", label, rows, name)
 
 
 def relationship_batches(
-    records: Records, size: int = 10_000, types: Collection[str] | None = None
+    records: Records,
+    size: int = 10_000,
+    types: Collection[str] | None = None,
+    snapshot: str | None = None,
 ) -> Iterator[Batch]:
     """Relationship batches (all types, or those named in ``types``).
 
@@ -145,6 +157,8 @@ def relationship_batches(
             for rec in chunk:
                 props = _props(rec, drop=(start, end))
                 props["key"] = relationship_key(*(rec.get(k) for k in key_cols))
+                if snapshot is not None:
+                    props["snapshot"] = snapshot
                 rows.append({"start": rec[start], "end": rec[end], "props": props})
             yield Batch("relationship", rtype, rows, name)
     for name, rtype, col, rev in _DERIVED:
@@ -161,7 +175,10 @@ def relationship_batches(
                     else rec["id"]
                 )
                 a, b = (rec[col], node_id) if rev else (node_id, rec[col])
-                rows.append({"start": a, "end": b, "props": {"key": relationship_key(a, b)}})
+                props = {"key": relationship_key(a, b)}
+                if snapshot is not None:
+                    props["snapshot"] = snapshot
+                rows.append({"start": a, "end": b, "props": props})
             yield Batch("relationship", rtype, rows, name)
     rel = records["relationships"]
     key_cols = table("relationships").key
@@ -173,6 +190,8 @@ def relationship_batches(
             for rec in chunk:
                 props = _props(rec, drop=("person_id", "company_id", "role"))
                 props["key"] = relationship_key(*(rec.get(k) for k in key_cols))
+                if snapshot is not None:
+                    props["snapshot"] = snapshot
                 rows.append({"start": rec["person_id"], "end": rec["company_id"], "props": props})
             yield Batch("relationship", rtype, rows, "relationships")
 

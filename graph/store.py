@@ -34,18 +34,13 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from tierscope.graph import cypher
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.errors import DatabaseUnavailable, IncompleteLoad, NoEcosystem
-from tierscope.graph.mapping import Batch, node_batches, relationship_batches, total_rows
+from tierscope.graph.mapping import Batch, iter_batches, total_rows
 from tierscope.graph.schema import Records
 from tierscope.graph.tiers import supply_tiers
 
 __all__ = ["LoadState", "LoadSummary", "Store"]
 
 Progress = Callable[[int], None]
-
-#: Every relationship type that touches a Company (all but the Item-to-Item BOM).
-_COMPANY_RELATIONSHIPS = frozenset(
-    t for t, start, end in cypher.RELATIONSHIP_TYPES if "Company" in (start, end)
-)
 
 
 @dataclass(frozen=True)
@@ -152,27 +147,27 @@ class Store:
         tiers = supply_tiers(records)
         source = records.source
         self._run(cypher.SET_STATE_LOADING, snapshot=snapshot, source=source)
-        size = self.batch_size
+        had_data = self.count(cypher.COUNT_ECOSYSTEM_NODES) > 0
         written = 0
-        # Two lanes at a time, never touching the same nodes, so the server uses
-        # both cores without lock conflicts: nodes split by label; then the
-        # relationships around companies beside the Item-to-Item bill of materials.
-        for lanes in (
-            [
-                node_batches(records, size, tiers, {"companies", "people", "kpis"}),
-                node_batches(records, size, tiers, {"sites", "items"}),
-            ],
-            [
-                relationship_batches(records, size, _COMPANY_RELATIONSHIPS),
-                relationship_batches(records, size, {"REQUIRES"}),
-            ],
-        ):
-            written += self._write_lanes(lanes, snapshot, progress)
         with self._session() as session:
-            for statement in cypher.SWEEP_RELATIONSHIPS.values():
-                session.run(statement, snapshot=snapshot).consume()
-            for statement in cypher.SWEEP_NODES.values():
-                session.run(statement, snapshot=snapshot).consume()
+            for batch in _prefetched(iter_batches(records, self.batch_size, tiers, snapshot)):
+                query = (
+                    cypher.MERGE_NODES[batch.label]
+                    if batch.kind == "node"
+                    else cypher.MERGE_RELATIONSHIPS[batch.label]
+                )
+                session.execute_write(_write_batch, query, batch.rows)
+                written += len(batch.rows)
+                if progress is not None:
+                    progress(len(batch.rows))
+        with self._session() as session:
+            # Rows that carry another snapshot were not in this bundle. A database
+            # that held no ecosystem when the load began has none to sweep.
+            if had_data:
+                for statement in cypher.SWEEP_RELATIONSHIPS.values():
+                    session.run(statement, snapshot=snapshot).consume()
+                for statement in cypher.SWEEP_NODES.values():
+                    session.run(statement, snapshot=snapshot).consume()
             session.run(
                 cypher.SET_STATE_COMPLETE,
                 snapshot=snapshot,
@@ -181,42 +176,6 @@ class Store:
                 focal_id=focal_id,
             ).consume()
         return LoadSummary(snapshot, counts, written, time.perf_counter() - started)
-
-    def _write_lanes(
-        self, lanes: list[Iterator[Batch]], snapshot: str, progress: Progress | None
-    ) -> int:
-        """Write each lane's batches in its own thread and session; return rows written."""
-        lock = threading.Lock()
-        written = [0]
-        errors: list[BaseException] = []
-
-        def run(lane: Iterator[Batch]) -> None:
-            try:
-                with self._session() as session:
-                    for batch in _prefetched(lane):
-                        if errors:
-                            return
-                        query = (
-                            cypher.MERGE_NODES[batch.label]
-                            if batch.kind == "node"
-                            else cypher.MERGE_RELATIONSHIPS[batch.label]
-                        )
-                        session.execute_write(_write_batch, query, batch.rows, snapshot)
-                        with lock:
-                            written[0] += len(batch.rows)
-                            if progress is not None:
-                                progress(len(batch.rows))
-            except BaseException as e:  # re-raised in the calling thread
-                errors.append(e)
-
-        threads = [threading.Thread(target=run, args=(lane,), daemon=True) for lane in lanes]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if errors:
-            raise errors[0]
-        return written[0]
 
     def rows_to_write(self, records: Records) -> int:
         """How many rows :meth:`load` writes for ``records`` (the progress total)."""
@@ -315,6 +274,6 @@ def _prefetched(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
 
 
 def _write_batch(
-    tx: neo4j.ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]], snapshot: str
+    tx: neo4j.ManagedTransaction, query: LiteralString, rows: list[dict[str, Any]]
 ) -> None:
-    tx.run(query, rows=rows, snapshot=snapshot).consume()
+    tx.run(query, rows=rows).consume()
