@@ -36,6 +36,7 @@ __all__ = [
     "node_batches",
     "relationship_batches",
     "relationship_key",
+    "relationship_keys",
     "total_rows",
 ]
 
@@ -104,7 +105,7 @@ def iter_batches(
     Rows are built one batch at a time, so memory stays flat on big bundles.
     """
     yield from node_batches(records, size, tiers, snapshot=snapshot)
-    yield from relationship_batches(records, size, snapshot=snapshot)
+    yield from relationship_batches(records, size)
 
 
 def node_batches(
@@ -116,7 +117,8 @@ def node_batches(
 ) -> Iterator[Batch]:
     """Node batches of the node tables (all, or those named in ``tables``).
 
-    ``snapshot``, when given, is added to every row's properties.
+    ``snapshot``, when given, is added to every node's properties (relationships
+    carry none: :func:`relationship_keys` tells which ones a bundle holds).
     """
     for name, label in _NODE_TABLES.items():
         if tables is not None and name not in tables:
@@ -140,7 +142,6 @@ def relationship_batches(
     records: Records,
     size: int = 10_000,
     types: Collection[str] | None = None,
-    snapshot: str | None = None,
 ) -> Iterator[Batch]:
     """Relationship batches (all types, or those named in ``types``).
 
@@ -157,8 +158,6 @@ def relationship_batches(
             for rec in chunk:
                 props = _props(rec, drop=(start, end))
                 props["key"] = relationship_key(*(rec.get(k) for k in key_cols))
-                if snapshot is not None:
-                    props["snapshot"] = snapshot
                 rows.append({"start": rec[start], "end": rec[end], "props": props})
             yield Batch("relationship", rtype, rows, name)
     for name, rtype, col, rev in _DERIVED:
@@ -175,10 +174,7 @@ def relationship_batches(
                     else rec["id"]
                 )
                 a, b = (rec[col], node_id) if rev else (node_id, rec[col])
-                props = {"key": relationship_key(a, b)}
-                if snapshot is not None:
-                    props["snapshot"] = snapshot
-                rows.append({"start": a, "end": b, "props": props})
+                rows.append({"start": a, "end": b, "props": {"key": relationship_key(a, b)}})
             yield Batch("relationship", rtype, rows, name)
     rel = records["relationships"]
     key_cols = table("relationships").key
@@ -190,10 +186,16 @@ def relationship_batches(
             for rec in chunk:
                 props = _props(rec, drop=("person_id", "company_id", "role"))
                 props["key"] = relationship_key(*(rec.get(k) for k in key_cols))
-                if snapshot is not None:
-                    props["snapshot"] = snapshot
                 rows.append({"start": rec["person_id"], "end": rec["company_id"], "props": props})
             yield Batch("relationship", rtype, rows, "relationships")
+
+
+def relationship_keys(records: Records) -> dict[str, list[str]]:
+    """The ``key`` of every relationship the records hold, by relationship type."""
+    keys: dict[str, list[str]] = {}
+    for batch in relationship_batches(records, size=100_000):
+        keys.setdefault(batch.label, []).extend(r["props"]["key"] for r in batch.rows)
+    return keys
 
 
 def records_from_graph_rows(

@@ -3,10 +3,11 @@
 A load is safe to interrupt and to repeat:
 
 1. the state node is marked ``loading`` with the new snapshot id;
-2. every row is ``MERGE``d on its unique key and stamped with the snapshot,
-   in batches (``UNWIND $rows``);
-3. whatever still carries another snapshot was not in the bundle and is
-   deleted (so a changed bundle replaces the old ecosystem);
+2. every row is ``MERGE``d on its unique key, in batches (``UNWIND $rows``),
+   nodes stamped with the snapshot;
+3. nodes that still carry another snapshot, and relationships whose key is
+   not in the bundle, were not in the bundle and are deleted (so a changed
+   bundle replaces the old ecosystem);
 4. the state node is marked ``complete``.
 
 Killed anywhere before 4, the state stays ``loading`` and readers refuse the
@@ -34,7 +35,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from tierscope.graph import cypher
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.errors import DatabaseUnavailable, IncompleteLoad, NoEcosystem
-from tierscope.graph.mapping import Batch, iter_batches, total_rows
+from tierscope.graph.mapping import Batch, iter_batches, relationship_keys, total_rows
 from tierscope.graph.schema import Records
 from tierscope.graph.tiers import supply_tiers
 
@@ -164,8 +165,9 @@ class Store:
             # Rows that carry another snapshot were not in this bundle. A database
             # that held no ecosystem when the load began has none to sweep.
             if had_data:
-                for statement in cypher.SWEEP_RELATIONSHIPS.values():
-                    session.run(statement, snapshot=snapshot).consume()
+                keys = relationship_keys(records)
+                for rtype, statement in cypher.SWEEP_RELATIONSHIPS.items():
+                    session.run(statement, keys=keys.get(rtype, [])).consume()
                 for statement in cypher.SWEEP_NODES.values():
                     session.run(statement, snapshot=snapshot).consume()
             session.run(
