@@ -78,6 +78,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from tierscope.graph.schema import TABLES
+from tierscope.loaders import generator_vocabulary as vocab
 
 __all__ = ["MAX_COMPANIES", "MIN_COMPANIES", "GeneratedBundle", "generate"]
 
@@ -116,368 +117,6 @@ _SPEND_BY_LEVEL = (2e6, 1.5e6, 3e5, 8e4, 2.5e4)
 _PERIODS = ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")
 _CHUNK = 1_000_000
 
-# code, name, region, lat, lon, spread (degrees), weight, materials weight, components weight
-_COUNTRIES: tuple[tuple[str, str, str, float, float, float, float, float, float], ...] = (
-    ("CN", "China", "APAC", 32.0, 112.0, 6.0, 20, 12, 25),
-    ("US", "United States", "AMER", 39.0, -97.0, 8.0, 12, 6, 10),
-    ("DE", "Germany", "EMEA", 51.0, 10.0, 1.8, 8, 1, 8),
-    ("JP", "Japan", "APAC", 36.0, 138.0, 2.0, 6, 1, 8),
-    ("KR", "South Korea", "APAC", 36.5, 127.8, 0.8, 4, 0.5, 7),
-    ("TW", "Taiwan", "APAC", 23.7, 121.0, 0.6, 4, 0.2, 9),
-    ("IN", "India", "APAC", 22.0, 79.0, 5.0, 5, 3, 3),
-    ("MX", "Mexico", "AMER", 22.0, -101.0, 4.0, 4, 2, 4),
-    ("VN", "Vietnam", "APAC", 16.0, 107.0, 2.0, 3, 1, 4),
-    ("TH", "Thailand", "APAC", 15.0, 101.0, 2.0, 2.5, 1.5, 3),
-    ("MY", "Malaysia", "APAC", 3.5, 102.0, 1.5, 2, 2, 3),
-    ("ID", "Indonesia", "APAC", -2.0, 115.0, 4.0, 2, 6, 1),
-    ("PH", "Philippines", "APAC", 12.0, 122.0, 2.5, 1.2, 1.5, 1),
-    ("SG", "Singapore", "APAC", 1.35, 103.8, 0.1, 1, 0.2, 2),
-    ("AU", "Australia", "APAC", -26.0, 134.0, 7.0, 1.5, 8, 0.5),
-    ("IT", "Italy", "EMEA", 43.0, 12.0, 2.0, 3, 0.5, 3),
-    ("FR", "France", "EMEA", 46.5, 2.5, 2.5, 3, 0.5, 2.5),
-    ("GB", "United Kingdom", "EMEA", 53.0, -1.5, 1.5, 2.5, 0.5, 2),
-    ("ES", "Spain", "EMEA", 40.0, -3.7, 2.5, 2, 0.5, 1.5),
-    ("PL", "Poland", "EMEA", 52.0, 19.0, 2.0, 2, 1, 2),
-    ("CZ", "Czechia", "EMEA", 49.8, 15.5, 0.8, 1.5, 0.3, 2),
-    ("HU", "Hungary", "EMEA", 47.0, 19.5, 0.8, 1, 0.2, 1.5),
-    ("RO", "Romania", "EMEA", 45.9, 24.9, 1.2, 1, 0.5, 1),
-    ("TR", "Turkey", "EMEA", 39.0, 35.0, 3.5, 2, 1.5, 1.5),
-    ("NL", "Netherlands", "EMEA", 52.2, 5.3, 0.5, 1.5, 0.5, 1),
-    ("BE", "Belgium", "EMEA", 50.6, 4.6, 0.4, 1, 0.5, 0.8),
-    ("SE", "Sweden", "EMEA", 60.0, 15.0, 2.5, 1, 2, 1),
-    ("FI", "Finland", "EMEA", 63.0, 26.0, 2.5, 0.6, 1.5, 0.5),
-    ("CH", "Switzerland", "EMEA", 46.8, 8.2, 0.5, 1, 0.1, 1.5),
-    ("AT", "Austria", "EMEA", 47.5, 14.5, 0.8, 1, 0.3, 1),
-    ("CA", "Canada", "AMER", 50.0, -100.0, 8.0, 2, 5, 1),
-    ("BR", "Brazil", "AMER", -12.0, -50.0, 7.0, 2, 7, 1),
-    ("AR", "Argentina", "AMER", -34.0, -64.0, 5.0, 0.8, 2, 0.3),
-    ("CL", "Chile", "AMER", -30.0, -71.0, 3.0, 0.8, 8, 0.2),
-    ("PE", "Peru", "AMER", -9.5, -75.0, 3.0, 0.6, 4, 0.2),
-    ("ZA", "South Africa", "EMEA", -29.0, 25.0, 3.0, 1, 5, 0.5),
-    ("CD", "DR Congo", "EMEA", -3.0, 23.0, 4.0, 0.2, 4, 0.05),
-    ("MA", "Morocco", "EMEA", 32.0, -6.0, 2.5, 0.5, 2, 0.5),
-    ("EG", "Egypt", "EMEA", 27.0, 30.0, 2.5, 0.5, 1, 0.3),
-    ("SA", "Saudi Arabia", "EMEA", 24.0, 45.0, 4.0, 1, 4, 0.3),
-    ("AE", "United Arab Emirates", "EMEA", 24.0, 54.0, 0.8, 0.8, 1, 0.3),
-    ("RU", "Russia", "EMEA", 56.0, 60.0, 10.0, 1.5, 5, 0.3),
-    ("UA", "Ukraine", "EMEA", 49.0, 32.0, 3.0, 0.5, 1.5, 0.3),
-    ("IL", "Israel", "EMEA", 31.5, 34.9, 0.4, 0.5, 0.1, 1),
-)
-_SUFFIXES = {
-    "DE": "GmbH|AG",
-    "AT": "GmbH|AG",
-    "CH": "AG|SA",
-    "US": "Inc.|LLC|Corp.",
-    "GB": "Ltd|PLC",
-    "FR": "SA|SAS",
-    "JP": "K.K.|Co., Ltd.",
-    "CN": "Co., Ltd.",
-    "TW": "Co., Ltd.",
-    "KR": "Co., Ltd.",
-    "IT": "S.p.A.|S.r.l.",
-    "ES": "S.L.|S.A.",
-    "NL": "B.V.|N.V.",
-    "BE": "N.V.|SA",
-    "SE": "AB",
-    "FI": "Oy",
-    "PL": "Sp. z o.o.",
-    "CZ": "s.r.o.",
-    "BR": "Ltda.",
-    "MX": "S.A. de C.V.",
-    "IN": "Pvt Ltd",
-    "CA": "Inc.|Ltd",
-}
-_STEMS = (
-    "Kaito",
-    "Norvex",
-    "Altura",
-    "Brightwater",
-    "Corvan",
-    "Delmar",
-    "Everline",
-    "Fjordan",
-    "Granite",
-    "Helix",
-    "Ironbridge",
-    "Juniper",
-    "Kestrel",
-    "Lumen",
-    "Meridian",
-    "Northstar",
-    "Obsidian",
-    "Pinnacle",
-    "Quantar",
-    "Redwood",
-    "Sapphire",
-    "Tessera",
-    "Ultramar",
-    "Vantage",
-    "Westbrook",
-    "Xylon",
-    "Yarrow",
-    "Zenith",
-    "Aurora",
-    "Bergmann",
-    "Calder",
-    "Dunmore",
-    "Ember",
-    "Falcon",
-    "Gallant",
-    "Harbor",
-    "Ingram",
-    "Jadeite",
-    "Korin",
-    "Lindqvist",
-    "Marlow",
-    "Nakamura",
-    "Orion",
-    "Pacifica",
-    "Quill",
-    "Rhein",
-    "Sterling",
-    "Takeda",
-    "Umbra",
-    "Valdor",
-    "Wexford",
-    "Yamato",
-    "Zephyr",
-    "Arcadia",
-    "Boreal",
-    "Dynamo",
-    "Eastgate",
-    "Fortis",
-    "Goldcrest",
-    "Halvorsen",
-    "Isar",
-    "Jansen",
-    "Kiruna",
-    "Lakeside",
-    "Monarch",
-    "Nordic",
-    "Oakridge",
-    "Pemberton",
-    "Riverton",
-    "Sakura",
-    "Trident",
-    "Unity",
-    "Vertex",
-    "Wilmington",
-    "Apex",
-    "Beacon",
-    "Crescent",
-    "Elmwood",
-    "Frontier",
-    "Glacier",
-    "Horizon",
-    "Keystone",
-    "Landmark",
-    "Mistral",
-    "Novak",
-    "Olympus",
-    "Prairie",
-    "Summit",
-    "Titan",
-    "Vulcan",
-    "Windward",
-    "Ångström",
-    "Müller",
-    "Bröderna",
-    "Çelik",
-    "Øresund",
-    "Désirée",
-    "Ñuñoa",
-    "Łęczyca",
-)
-# categories: materials 0-3, components 4-6, products 7, services 8-11, customers 12, focal 13
-_CATEGORIES = (
-    "metals",
-    "polymers",
-    "chemicals",
-    "minerals",
-    "electronics",
-    "mechanical",
-    "electrical",
-    "products",
-    "logistics",
-    "software",
-    "energy",
-    "finance",
-    "trade",
-    "industry",
-)
-_INDUSTRY = (
-    "Metals|Alloys|Steel",
-    "Polymers|Plastics",
-    "Chemicals|Chemie",
-    "Mining|Minerals|Resources",
-    "Electronics|Semiconductor|Microsystems",
-    "Precision|Engineering|Machinery",
-    "Electric|Power Systems",
-    "Industries",
-    "Logistics|Freight|Shipping",
-    "Software|Cloud|Data",
-    "Energy|Utilities",
-    "Capital|Finance",
-    "Retail|Trading|Distribution",
-    "Industries",
-)
-_ITEM_NAMES = (
-    "Copper Cathode|Aluminium Ingot|Steel Coil|Nickel Briquette|Cobalt Hydroxide|Zinc Alloy"
-    "|Titanium Sponge|Tin Solder",
-    "Polypropylene Resin|ABS Pellets|Nylon 66|Polycarbonate Sheet|Epoxy Resin|Silicone Rubber",
-    "Lithium Carbonate|Sulphuric Acid|Ethylene Glycol|Hydrogen Peroxide|Electrolyte Salt"
-    "|Solvent Blend",
-    "Silica Sand|Graphite Flake|Rare Earth Oxide|Kaolin Clay|Quartz Crystal|Phosphate Rock",
-    "Control Board|Power Module|Sensor Array|Microcontroller|Memory Chip|Display Panel"
-    "|Wiring Harness",
-    "Bearing Assembly|Gear Set|Hydraulic Pump|Valve Block|Drive Shaft|Housing|Fastener Kit"
-    "|Spring Pack",
-    "Electric Motor|Battery Cell|Transformer|Cable Assembly|Relay|Connector",
-    "Drive System|Heat Pump|E-Bike|Industrial Robot|Charging Station|Smart Thermostat"
-    "|Battery Pack|Power Tool",
-)
-_FOREIGN_COMPANIES = (
-    "华东精密制造有限公司",
-    "深圳新材料科技有限公司",
-    "宁波海天机械有限公司",
-    "江苏恒力化工有限公司",
-    "東洋化学株式会社",
-    "大和精工株式会社",
-    "北斗電子工業株式会社",
-    "日本精密部品株式会社",
-    "شركة الخليج للصناعات",
-    "مصنع النور للبلاستيك",
-    "شركة الصحراء للمعادن",
-    "ООО «Северная сталь»",
-    "АО «Уралхимпласт»",
-    "ООО «Техносила-Компонент»",
-)
-_EMOJI = (" 🚀", " 🌱", " ⚙️", " 🔋", " 🚚")
-_FIRST = (
-    "Anna",
-    "Ben",
-    "Carla",
-    "David",
-    "Elena",
-    "Felix",
-    "Grace",
-    "Hiro",
-    "Ingrid",
-    "Jonas",
-    "Kaito",
-    "Lena",
-    "Marco",
-    "Nadia",
-    "Oscar",
-    "Priya",
-    "Quentin",
-    "Rosa",
-    "Sven",
-    "Tara",
-    "Umar",
-    "Vera",
-    "Wei",
-    "Ximena",
-    "Yuki",
-    "Zoe",
-    "Ahmed",
-    "Bea",
-    "Chen",
-    "Diego",
-    "Emma",
-    "Farah",
-    "Gustav",
-    "Hana",
-    "Ivan",
-    "Julia",
-    "Kofi",
-    "Lucia",
-    "Mateo",
-    "Nora",
-    "Olga",
-    "Pablo",
-    "Rahul",
-    "Sofia",
-    "Tomas",
-    "Viktor",
-    "Yusuf",
-    "Zara",
-    "José",
-    "François",
-    "Søren",
-    "Zoë",
-    "Björn",
-)
-_LAST = (
-    "Schmidt",
-    "Tanaka",
-    "Rossi",
-    "Garcia",
-    "Smith",
-    "Novak",
-    "Kowalski",
-    "Johansson",
-    "Dubois",
-    "Müller",
-    "Silva",
-    "Kim",
-    "Chen",
-    "Patel",
-    "Nguyen",
-    "Yilmaz",
-    "Ivanova",
-    "Okafor",
-    "Hansen",
-    "Costa",
-    "Moreau",
-    "Fischer",
-    "Sato",
-    "Lopez",
-    "Brown",
-    "Wang",
-    "Singh",
-    "Andersson",
-    "Bakker",
-    "Rahman",
-    "O'Brien",
-    "García",
-    "Dvořák",
-    "Nørgaard",
-    "Weiß",
-    "Jäger",
-)
-_FOREIGN_PEOPLE = (
-    "王伟",
-    "李娜",
-    "佐藤 健",
-    "鈴木 花子",
-    "محمد العلي",
-    "فاطمة حسن",
-    "Иван Петров",
-    "Ольга Смирнова",
-)
-_CONTACT_TITLES = (
-    "Key Account Manager",
-    "Sales Director",
-    "Customer Service Lead",
-    "Managing Director",
-    "Quality Manager",
-    "Supply Chain Manager",
-    "Account Executive",
-)
-_SPONSOR_TITLES = (
-    "Chief Procurement Officer",
-    "Chief Operating Officer",
-    "VP Strategic Sourcing",
-    "VP Supply Chain",
-    "Director Category Management",
-    "Head of Supplier Quality",
-    "VP Engineering",
-    "Chief Financial Officer",
-)
-_SERVICES = ("logistics", "software", "energy", "finance")
-_SERVICES_P = (0.45, 0.3, 0.15, 0.1)
-_SITE_KINDS = ("Plant", "Works", "Warehouse", "Mill", "Fab", "Hub")
 
 # company kinds (internal codes)
 _FOCAL, _PRODUCER, _DISTRIBUTOR, _CUSTOMER, _PROVIDER = range(5)
@@ -669,7 +308,7 @@ class _World:
         self.n = n
         self.rng = np.random.default_rng(np.random.SeedSequence([seed, n]))
         self.progress = progress
-        self.cw = np.array([c[6] for c in _COUNTRIES], dtype=float)
+        self.cw = np.array([c[6] for c in vocab.COUNTRIES], dtype=float)
         self._companies()
         self._supply_chain()
         self._customers()
@@ -698,7 +337,7 @@ class _World:
         top = np.argsort(-self.cw)[:6]
         self.country[0] = top[rng.integers(1, 4)]
         self.category = np.where(self.kind == _CUSTOMER, 12, 13).astype(np.int64)
-        self.service = rng.choice(len(_SERVICES), size=n, p=_SERVICES_P).astype(np.int64)
+        self.service = rng.choice(len(vocab.SERVICES), size=n, p=vocab.SERVICES_P).astype(np.int64)
         prov = self.kind == _PROVIDER
         self.category[prov] = 8 + self.service[prov]
         self.parent = np.full(n, -1, dtype=np.int64)
@@ -913,8 +552,8 @@ class _World:
     def _sites(self) -> None:
         rng, n = self.rng, self.n
         item_level = np.concatenate(self.item_level)
-        mat_w = np.array([c[7] for c in _COUNTRIES], dtype=float)
-        comp_w = np.array([c[8] for c in _COUNTRIES], dtype=float)
+        mat_w = np.array([c[7] for c in vocab.COUNTRIES], dtype=float)
+        comp_w = np.array([c[8] for c in vocab.COUNTRIES], dtype=float)
         home = np.where(
             item_level == _DEPTH,
             _choice(rng, mat_w, self.n_items),
@@ -1043,10 +682,10 @@ class _Tables:
         self.w = w
         self.rng = w.rng
         self.cid = _codes("C", w.idnum, 6)
-        self.stem = self.rng.integers(0, len(_STEMS), w.n)
+        self.stem = self.rng.integers(0, len(vocab.STEMS), w.n)
         parent = w.parent >= 0
         self.stem[parent] = self.stem[w.parent[parent]]
-        self.codes = np.array([c[0] for c in _COUNTRIES])
+        self.codes = np.array([c[0] for c in vocab.COUNTRIES])
         self.item_level = np.concatenate(w.item_level)
         level, n = self.item_level, len(self.item_level)
         local = np.arange(n) - np.asarray(w.item_offset)[level]
@@ -1061,17 +700,21 @@ class _Tables:
     def companies(self) -> pd.DataFrame:
         w, rng = self.w, self.rng
         n = w.n
-        words = [s.split("|") for s in _INDUSTRY]
+        words = [s.split("|") for s in vocab.INDUSTRY]
         table = np.array([x + [x[0]] * (3 - len(x)) for x in words])
         n_words = np.array([len(x) for x in words])[w.category]
         word = table[w.category, rng.integers(0, 3, n) % n_words]
         parent = w.parent >= 0
         word[parent] = word[w.parent[parent]]
-        suffixes = [(_SUFFIXES.get(c[0], "Ltd|Group") + "||").split("|")[:3] for c in _COUNTRIES]
-        suf_n = np.array([len(_SUFFIXES.get(c[0], "Ltd|Group").split("|")) for c in _COUNTRIES])
+        suffixes = [
+            (vocab.SUFFIXES.get(c[0], "Ltd|Group") + "||").split("|")[:3] for c in vocab.COUNTRIES
+        ]
+        suf_n = np.array(
+            [len(vocab.SUFFIXES.get(c[0], "Ltd|Group").split("|")) for c in vocab.COUNTRIES]
+        )
         sfx = np.asarray(suffixes)[w.country, rng.integers(0, 3, n) % suf_n[w.country]]
-        cname = np.asarray([c[1] for c in _COUNTRIES])[w.country]
-        base = _cat(_pick(_STEMS, self.stem), " ", word)
+        cname = np.asarray([c[1] for c in vocab.COUNTRIES])[w.country]
+        base = _cat(_pick(vocab.STEMS, self.stem), " ", word)
         name = np.where(parent, _cat(base, " ", cname), base)
         name = _cat(name, " ", sfx)
         r = rng.random(n)
@@ -1079,8 +722,8 @@ class _Tables:
         foreign[rng.integers(1, n)] = True
         emoji = (r > 0.998) & ~foreign
         emoji[np.flatnonzero(~foreign)[rng.integers(1, int((~foreign).sum()))]] = True
-        name[foreign] = _pick(_FOREIGN_COMPANIES, rng.integers(0, 10**6, int(foreign.sum())))
-        name[emoji] = _cat(name[emoji], _pick(_EMOJI, rng.integers(0, 99, int(emoji.sum()))))
+        name[foreign] = _pick(vocab.FOREIGN_COMPANIES, rng.integers(0, 10**6, int(foreign.sum())))
+        name[emoji] = _cat(name[emoji], _pick(vocab.EMOJI, rng.integers(0, 99, int(emoji.sum()))))
         seg_names = np.array(["strategic", "leverage", "bottleneck", "routine", ""])
         tier = w.level.astype(float)
         tier[~((w.kind == _PRODUCER) | (w.kind == _DISTRIBUTOR))] = np.nan
@@ -1096,7 +739,7 @@ class _Tables:
                 "parent_id": _blank(np.where(parent, self.cid[np.maximum(w.parent, 0)], "")),
                 "annual_spend": _whole(w.company_spend),
                 "declared_tier": _whole(tier),
-                "region": np.asarray([c[2] for c in _COUNTRIES])[w.country],
+                "region": np.asarray([c[2] for c in vocab.COUNTRIES])[w.country],
                 "recovery_days": _whole(recovery),
             }
         ).iloc[np.argsort(w.idnum)]
@@ -1107,7 +750,7 @@ class _Tables:
         n = len(level)
         kind = np.where(level == 0, "product", np.where(level == _DEPTH, "material", "component"))
         cat = w.item_cat
-        names_by_cat = [s.split("|") for s in _ITEM_NAMES]
+        names_by_cat = [s.split("|") for s in vocab.ITEM_NAMES]
         name_n = np.array([len(x) for x in names_by_cat])[cat]
         flat = np.array([x + [""] * (8 - len(x)) for x in names_by_cat])
         noun = flat[cat, rng.integers(0, 8, n) % name_n]
@@ -1117,7 +760,7 @@ class _Tables:
         )
         name = np.where(level == _DEPTH, _cat(noun, " grade ", model), _cat(noun, " ", model))
         name[level == 0] = _cat(
-            _pick(_STEMS, rng.integers(0, len(_STEMS), int((level == 0).sum()))),
+            _pick(vocab.STEMS, rng.integers(0, len(vocab.STEMS), int((level == 0).sum()))),
             " ",
             name[level == 0],
         )
@@ -1128,7 +771,7 @@ class _Tables:
                 "id": self.item_id,
                 "name": name,
                 "kind": kind,
-                "category": np.asarray(_CATEGORIES)[cat],
+                "category": np.asarray(vocab.CATEGORIES)[cat],
                 "revenue_per_day": _whole(rev),
                 "inventory_days": _whole(inv),
             }
@@ -1150,16 +793,16 @@ class _Tables:
         w, rng = self.w, self.rng
         m = len(w.site_owner)
         c = w.site_country
-        lat = np.asarray([x[3] for x in _COUNTRIES])[c]
-        lon = np.asarray([x[4] for x in _COUNTRIES])[c]
-        spread = np.asarray([x[5] for x in _COUNTRIES])[c]
+        lat = np.asarray([x[3] for x in vocab.COUNTRIES])[c]
+        lon = np.asarray([x[4] for x in vocab.COUNTRIES])[c]
+        spread = np.asarray([x[5] for x in vocab.COUNTRIES])[c]
         lat = np.clip(lat + rng.normal(0, 1, m) * spread * 0.6, -89.9, 89.9).round(4) + 0.0
         lon = ((lon + rng.normal(0, 1, m) * spread + 180) % 360 - 180).round(4) + 0.0
         rec = np.round(rng.lognormal(np.log(25), 0.7, m))
         rec[rng.random(m) < 0.1] = np.nan
-        kind = _pick(_SITE_KINDS, rng.integers(0, 6, m))
+        kind = _pick(vocab.SITE_KINDS, rng.integers(0, 6, m))
         name = _cat(
-            np.asarray([x[1] for x in _COUNTRIES])[c], " ", kind, " ", _codes("", w.site_k, 1)
+            np.asarray([x[1] for x in vocab.COUNTRIES])[c], " ", kind, " ", _codes("", w.site_k, 1)
         )
         frame = pd.DataFrame(
             {
@@ -1212,7 +855,7 @@ class _Tables:
             {
                 "dependent_id": self.cid[w.dep_dependent],
                 "provider_id": self.cid[w.dep_provider],
-                "kind": np.asarray(_SERVICES)[w.service[w.dep_provider]],
+                "kind": np.asarray(vocab.SERVICES)[w.service[w.dep_provider]],
                 "critical": np.where(w.dep_critical, "true", "false"),
             }
         )
@@ -1222,28 +865,30 @@ class _Tables:
         n_c = len(w.contact_company)
         n_p = w.n_exec + n_c
         company = np.concatenate((np.zeros(w.n_exec, dtype=np.int64), w.contact_company))
-        fi, la = rng.integers(0, len(_FIRST), n_p), rng.integers(0, len(_LAST), n_p)
-        name = _cat(_pick(_FIRST, fi), " ", _pick(_LAST, la))
+        fi, la = rng.integers(0, len(vocab.FIRST), n_p), rng.integers(0, len(vocab.LAST), n_p)
+        name = _cat(_pick(vocab.FIRST, fi), " ", _pick(vocab.LAST, la))
         foreign = rng.random(n_p) < 0.01
         foreign[rng.integers(0, n_p)] = True
-        name[foreign] = _pick(_FOREIGN_PEOPLE, rng.integers(0, 99, int(foreign.sum())))
+        name[foreign] = _pick(vocab.FOREIGN_PEOPLE, rng.integers(0, 99, int(foreign.sum())))
         local = np.where(
             foreign,
             np.char.lower(pid),
             _cat(
-                _pick([_ascii(x) for x in _FIRST], fi), ".", _pick([_ascii(x) for x in _LAST], la)
+                _pick([_ascii(x) for x in vocab.FIRST], fi),
+                ".",
+                _pick([_ascii(x) for x in vocab.LAST], la),
             ),
         )
         domain = _cat(
-            _pick([_ascii(x) for x in _STEMS], self.stem[company]),
+            _pick([_ascii(x) for x in vocab.STEMS], self.stem[company]),
             _codes("", w.idnum[company] % 1000, 3),
             ".example",
         )
         email = _cat(local, "@", domain)
         title = np.concatenate(
             (
-                _pick(_SPONSOR_TITLES, np.arange(w.n_exec)),
-                _pick(_CONTACT_TITLES, rng.integers(0, 99, n_c)),
+                _pick(vocab.SPONSOR_TITLES, np.arange(w.n_exec)),
+                _pick(vocab.CONTACT_TITLES, rng.integers(0, 99, n_c)),
             )
         )
         return pd.DataFrame(
