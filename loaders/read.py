@@ -78,6 +78,10 @@ def _read_folder(folder: Path) -> RawBundle:
 
 
 def _read_zip(path: Path) -> RawBundle:
+    if not zipfile.is_zipfile(path):
+        bundle = RawBundle(source=str(path))
+        bundle.problems.append(Problem(str(path), None, None, None, "is not a readable .zip file"))
+        return bundle
     with zipfile.ZipFile(path) as zf:
         files = {
             Path(info.filename).name: zf.read(info)

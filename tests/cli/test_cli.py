@@ -120,3 +120,20 @@ def test_db_start_refuses_when_neo4j_uri_is_set() -> None:
     assert result.stderr.startswith(
         "Error: NEO4J_URI is set (bolt://example.invalid:7687): tierscope uses that server"
     )
+
+
+def test_unwritable_output_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("generate", "--companies", "10", str(blocker / "out"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {blocker / 'out'}")
+    assert "Traceback" not in result.stderr
+
+
+def test_damaged_zip_is_a_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bundle.zip"
+    bad.write_bytes(b"PK not really")
+    result = run("validate", str(bad))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{bad}: is not a readable .zip file"

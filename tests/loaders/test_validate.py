@@ -284,3 +284,13 @@ def test_malformed_csv_is_a_problem_not_a_crash(tmp_path: Path) -> None:
 def test_path_that_is_not_a_bundle(tmp_path: Path) -> None:
     missing = tmp_path / "nope"
     assert problems_of(missing) == [f"{missing}: no such file or folder"]
+
+
+def test_zip_holds_the_same_bundle(tiny: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for csv in sorted(tiny.glob("*.csv")):
+            zf.write(csv, f"export/{csv.name}")
+    assert validate_bundle(archive).canonical() == validate_bundle(tiny).canonical()
