@@ -29,18 +29,19 @@ class Neo4jSettings:
     external: bool
 
     @classmethod
-    def external_from_env(cls) -> Neo4jSettings | None:
-        """Settings from ``NEO4J_URI``/``NEO4J_USER``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``.
+    def external_from_env(cls, prefix: str = "NEO4J_") -> Neo4jSettings | None:
+        """Settings from ``{prefix}URI``, ``USER``, ``PASSWORD`` and ``DATABASE``.
 
-        ``None`` when ``NEO4J_URI`` is unset or empty.
+        ``None`` when ``{prefix}URI`` is unset or empty. The default prefix reads
+        ``NEO4J_URI`` and friends; the tests use ``TIERSCOPE_TEST_NEO4J_``.
         """
-        uri = os.environ.get("NEO4J_URI", "").strip()
+        uri = os.environ.get(f"{prefix}URI", "").strip()
         if not uri:
             return None
         return cls(
             uri=uri,
-            user=os.environ.get("NEO4J_USER", "neo4j"),
-            password=os.environ.get("NEO4J_PASSWORD", ""),
-            database=os.environ.get("NEO4J_DATABASE", "neo4j"),
+            user=os.environ.get(f"{prefix}USER", "neo4j"),
+            password=os.environ.get(f"{prefix}PASSWORD", ""),
+            database=os.environ.get(f"{prefix}DATABASE", "neo4j"),
             external=True,
         )

@@ -21,7 +21,7 @@ property the uniqueness constraint and ``MERGE`` use.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -104,7 +104,7 @@ def iter_batches(
     ``tiers`` (company id -> computed tier) is added to companies as ``tier``.
     Rows are built one batch at a time, so memory stays flat on big bundles.
     """
-    yield from node_batches(records, size, tiers, snapshot=snapshot)
+    yield from node_batches(records, size, tiers, snapshot)
     yield from relationship_batches(records, size)
 
 
@@ -112,17 +112,14 @@ def node_batches(
     records: Records,
     size: int = 10_000,
     tiers: dict[str, int] | None = None,
-    tables: Collection[str] | None = None,
     snapshot: str | None = None,
 ) -> Iterator[Batch]:
-    """Node batches of the node tables (all, or those named in ``tables``).
+    """Node batches of every node table.
 
     ``snapshot``, when given, is added to every node's properties (relationships
     carry none: :func:`relationship_keys` tells which ones a bundle holds).
     """
     for name, label in _NODE_TABLES.items():
-        if tables is not None and name not in tables:
-            continue
         frame = records[name]
         for chunk in _chunks(frame, size):
             rows = []
@@ -141,16 +138,13 @@ def node_batches(
 def relationship_batches(
     records: Records,
     size: int = 10_000,
-    types: Collection[str] | None = None,
 ) -> Iterator[Batch]:
-    """Relationship batches (all types, or those named in ``types``).
+    """Relationship batches of every type.
 
     Rows are sorted by their end points: consecutive MERGEs then touch the same
     nodes and pages, which writes ~40% faster (measured on 500,000 supplies).
     """
     for name, (rtype, start, end) in _REL_TABLES.items():
-        if types is not None and rtype not in types:
-            continue
         key_cols = table(name).key
         frame = records[name].sort_values([start, end], kind="stable")
         for chunk in _chunks(frame, size):
@@ -161,8 +155,6 @@ def relationship_batches(
                 rows.append({"start": rec[start], "end": rec[end], "props": props})
             yield Batch("relationship", rtype, rows, name)
     for name, rtype, col, rev in _DERIVED:
-        if types is not None and rtype not in types:
-            continue
         frame = records[name]
         frame = frame[frame[col].notna()].sort_values(col, kind="stable")
         for chunk in _chunks(frame, size):
@@ -179,8 +171,6 @@ def relationship_batches(
     rel = records["relationships"]
     key_cols = table("relationships").key
     for role, rtype in _ROLE_TYPES.items():
-        if types is not None and rtype not in types:
-            continue
         for chunk in _chunks(rel[rel["role"] == role], size):
             rows = []
             for rec in chunk:

@@ -35,7 +35,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from tierscope.graph import cypher
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.errors import DatabaseUnavailable, IncompleteLoad, NoEcosystem
-from tierscope.graph.mapping import Batch, iter_batches, relationship_keys, total_rows
+from tierscope.graph.mapping import Batch, iter_batches, relationship_keys
 from tierscope.graph.schema import Records
 from tierscope.graph.tiers import supply_tiers
 
@@ -178,10 +178,6 @@ class Store:
                 focal_id=focal_id,
             ).consume()
         return LoadSummary(snapshot, counts, written, time.perf_counter() - started)
-
-    def rows_to_write(self, records: Records) -> int:
-        """How many rows :meth:`load` writes for ``records`` (the progress total)."""
-        return total_rows(records)
 
     def clear(self) -> None:
         """Delete everything tierscope stored (every node and relationship)."""

@@ -25,15 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def neo4j_settings() -> Iterator[Neo4jSettings]:
-    uri = os.environ.get("TIERSCOPE_TEST_NEO4J_URI")
-    if uri:
-        yield Neo4jSettings(
-            uri=uri,
-            user=os.environ.get("TIERSCOPE_TEST_NEO4J_USER", "neo4j"),
-            password=os.environ.get("TIERSCOPE_TEST_NEO4J_PASSWORD", ""),
-            database=os.environ.get("TIERSCOPE_TEST_NEO4J_DATABASE", "neo4j"),
-            external=True,
-        )
+    given = Neo4jSettings.external_from_env(prefix="TIERSCOPE_TEST_NEO4J_")
+    if given is not None:
+        yield given
         return
     from tierscope.graph.localdb import LocalServer
 
