@@ -1,0 +1,215 @@
+"""Availability of products under failures: the AND/OR least fixpoint of DESIGN.md.
+
+A company can make an item only if it has **every** input (AND); it has an
+input if **at least one** supplier of it can deliver (OR). Given failed
+companies, sites and countries:
+
+1. *Down* spreads from what failed: a site is down when it failed, its country
+   failed or its company is down; a company is down when it failed, when all its
+   sites are down (if it has any), when it has no site and its country failed,
+   or when a provider it depends on critically is down.
+2. Company ``c`` *receives* item ``j`` when an up supply relationship into ``c``
+   for ``j`` comes from a supplier that delivers ``j``; with none recorded at all
+   the source is *unmapped* and ``j`` is assumed received.
+3. Company ``c`` *delivers* ``i`` when it is not down and receives ``i`` (if it
+   has recorded suppliers of ``i`` itself), else every input of ``i``: its BOM
+   children, or — with no BOM for ``i`` — every item supplied to ``c``.
+4. The least fixpoint is computed, so a loop with no outside source stays dark.
+
+The fixpoint is found by forward propagation over the AND/OR graph (each
+``delivers`` goal counts its missing inputs; each ``receives`` goal turns true
+on its first delivering supplier), linear in the size of the supply network.
+
+References
+----------
+.. [1] Dowling, W. F., Gallier, J. H. "Linear-time algorithms for testing the
+   satisfiability of propositional Horn formulae." J. Logic Programming 1(3), 1984.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tierscope.graph.projection import Projection, edges_of_type, nodes_of_label
+
+__all__ = ["Availability", "SupplyModel", "available_products", "evaluate"]
+
+
+@dataclass(frozen=True)
+class _Supply:
+    supplier: str
+    buyer: str
+    item: str
+    site: str | None
+
+
+@dataclass
+class SupplyModel:
+    """The parts of a projection availability needs, indexed once and reused."""
+
+    focal: str
+    products: list[str]
+    supplies: list[_Supply]
+    bom: dict[str, list[str]]
+    company_country: dict[str, str | None]
+    company_sites: dict[str, list[str]]
+    site_company: dict[str, str]
+    site_country: dict[str, str | None]
+    critical_providers: dict[str, list[str]]  # dependent -> providers
+    supplied_items: dict[str, set[str]] = field(default_factory=dict)
+    inbound: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def from_projection(cls, g: Projection) -> SupplyModel:
+        companies = nodes_of_label(g, "Company")
+        sites = nodes_of_label(g, "Site")
+        supplies = [
+            _Supply(a, b, str(d["item_id"]), d.get("site_id"))
+            for a, b, d in edges_of_type(g, "SUPPLIES")
+        ]
+        bom: dict[str, list[str]] = defaultdict(list)
+        for parent, child, _ in edges_of_type(g, "REQUIRES"):
+            bom[parent].append(child)
+        company_sites: dict[str, list[str]] = defaultdict(list)
+        for sid, d in sites:
+            company_sites[str(d["company_id"])].append(sid)
+        critical: dict[str, list[str]] = defaultdict(list)
+        for dependent, provider, d in edges_of_type(g, "DEPENDS_ON"):
+            if d.get("critical"):
+                critical[dependent].append(provider)
+        model = cls(
+            focal=str(g.graph["focal_id"]),
+            products=sorted(i for i, d in nodes_of_label(g, "Item") if d.get("kind") == "product"),
+            supplies=supplies,
+            bom=dict(bom),
+            company_country={c: d.get("country") for c, d in companies},
+            company_sites=dict(company_sites),
+            site_company={s: str(d["company_id"]) for s, d in sites},
+            site_country={s: d.get("country") for s, d in sites},
+            critical_providers=dict(critical),
+        )
+        for k, s in enumerate(supplies):
+            model.supplied_items.setdefault(s.buyer, set()).add(s.item)
+            model.inbound.setdefault((s.buyer, s.item), []).append(k)
+        return model
+
+    def inputs(self, company: str, item: str) -> tuple[list[str], bool]:
+        """What ``company`` needs to make ``item``, and whether that rests on the
+        "no bill of materials, so every supplied item is needed" assumption."""
+        if item in self.bom:
+            return self.bom[item], False
+        supplied = sorted(self.supplied_items.get(company, set()))
+        return supplied, bool(supplied)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """The outcome of one evaluation."""
+
+    down_companies: frozenset[str]
+    down_sites: frozenset[str]
+    delivers: frozenset[tuple[str, str]]
+    available_products: frozenset[str]
+    unmapped: frozenset[tuple[str, str]]  # (company, item) assumed received
+    assumed_inputs: frozenset[tuple[str, str]]  # (company, item) made without a BOM
+
+
+def _down(
+    m: SupplyModel, companies: Iterable[str], sites: Iterable[str], countries: Iterable[str]
+) -> tuple[set[str], set[str]]:
+    failed_countries = set(countries)
+    down_c = set(companies)
+    down_s = set(sites) | {s for s, cc in m.site_country.items() if cc in failed_countries}
+    for c, cc in m.company_country.items():
+        if cc in failed_countries and not m.company_sites.get(c):
+            down_c.add(c)
+    changed = True
+    while changed:
+        changed = False
+        for s, c in m.site_company.items():
+            if c in down_c and s not in down_s:
+                down_s.add(s)
+                changed = True
+        for c, sites_of_c in m.company_sites.items():
+            if c not in down_c and all(s in down_s for s in sites_of_c):
+                down_c.add(c)
+                changed = True
+        for c, providers in m.critical_providers.items():
+            if c not in down_c and any(p in down_c for p in providers):
+                down_c.add(c)
+                changed = True
+    return down_c, down_s
+
+
+def evaluate(
+    m: SupplyModel,
+    companies: Iterable[str] = (),
+    sites: Iterable[str] = (),
+    countries: Iterable[str] = (),
+) -> Availability:
+    """Which products are available when ``companies``, ``sites`` and ``countries`` fail."""
+    down_c, down_s = _down(m, companies, sites, countries)
+    # Goals: (company, item) that must be delivered — whatever a company ships,
+    # and the focal company's products.
+    goals = {(s.supplier, s.item) for s in m.supplies} | {(m.focal, p) for p in m.products}
+    assumed: set[tuple[str, str]] = set()
+    unmapped: set[tuple[str, str]] = set()
+    waiting: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)  # receive -> goals
+    missing: dict[tuple[str, str], int] = {}
+    received: set[tuple[str, str]] = set()
+    ready: deque[tuple[str, str]] = deque()
+    for c, i in goals:
+        if c in down_c:
+            continue
+        if (c, i) in m.inbound:  # a distributor or second source: it must receive i itself
+            required = [i]
+        else:
+            required, used_assumption = m.inputs(c, i)
+            if used_assumption:
+                assumed.add((c, i))
+        count = 0
+        for j in set(required):
+            if (c, j) not in m.inbound:
+                unmapped.add((c, j))
+                continue
+            waiting[(c, j)].append((c, i))
+            count += 1
+        missing[(c, i)] = count
+        if count == 0:
+            ready.append((c, i))
+    # supplier delivers (s, j) -> the receive goals (buyer, j) it can feed
+    feeds: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for s in m.supplies:
+        if s.supplier in down_c or (s.site is not None and s.site in down_s):
+            continue
+        feeds[(s.supplier, s.item)].append((s.buyer, s.item))
+    delivered: set[tuple[str, str]] = set()
+    while ready:
+        goal = ready.popleft()
+        if goal in delivered:
+            continue
+        delivered.add(goal)
+        for rec in feeds.get(goal, ()):
+            if rec in received:
+                continue
+            received.add(rec)
+            for parent in waiting.get(rec, ()):
+                missing[parent] -= 1
+                if missing[parent] == 0:
+                    ready.append(parent)
+    products = frozenset(p for p in m.products if (m.focal, p) in delivered)
+    return Availability(
+        frozenset(down_c),
+        frozenset(down_s),
+        frozenset(delivered),
+        products,
+        frozenset(unmapped),
+        frozenset(assumed),
+    )
+
+
+def available_products(g: Projection, **failed: Iterable[str]) -> frozenset[str]:
+    """Shortcut: the products available in projection ``g`` with ``failed`` failed."""
+    return evaluate(SupplyModel.from_projection(g), **failed).available_products
