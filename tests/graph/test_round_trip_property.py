@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from pathlib import Path
 
@@ -56,9 +57,11 @@ def test_any_text_survives_the_round_trip(
     )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        companies.to_csv(folder / "companies.csv", index=False)
-        supplies.to_csv(folder / "supplies.csv", index=False)
-        items.to_csv(folder / "items.csv", index=False)
+        # Quote every field, as spreadsheets do: pandas' minimal quoting leaves a lone
+        # carriage return bare, which every CSV reader takes for a line break.
+        companies.to_csv(folder / "companies.csv", index=False, quoting=csv.QUOTE_ALL)
+        supplies.to_csv(folder / "supplies.csv", index=False, quoting=csv.QUOTE_ALL)
+        items.to_csv(folder / "items.csv", index=False, quoting=csv.QUOTE_ALL)
         records, _ = read_valid_bundle(folder)
         assert records["companies"]["name"].tolist() == names
         load_bundle(folder, store)
