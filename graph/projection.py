@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import networkx as nx
 
 from tierscope.graph.cypher import NODE_LABELS, RELATIONSHIP_TYPES
-from tierscope.graph.mapping import records_from_graph_rows
+from tierscope.graph.mapping import iter_batches, records_from_graph_rows
 from tierscope.graph.schema import Records
 from tierscope.graph.store import Store
+from tierscope.graph.tiers import supply_tiers
 
 __all__ = [
     "NodeKey",
     "Projection",
     "edges_of_type",
     "nodes_of_label",
+    "projection_from_records",
     "read_projection",
     "to_records",
 ]
@@ -60,6 +62,31 @@ def read_projection(store: Store) -> Projection:
             ((start_label, a), (end_label, b), (rtype, props["key"]), props)  # type: ignore[misc]
             for a, b, props in store.read_relationships(rtype)
         )
+    return g
+
+
+def projection_from_records(
+    records: Records, snapshot: str | None = None, source: str = ""
+) -> Projection:
+    """The projection :func:`read_projection` would return after loading ``records``.
+
+    Built straight from the bundle's rows, with the same nodes, edges, keys and
+    properties (computed ``tier`` included), for benchmarks and for analysing a
+    bundle without a database round trip.
+    """
+    label_of = {rtype: (a, b) for rtype, a, b in RELATIONSHIP_TYPES}
+    g: Projection = nx.MultiDiGraph(
+        snapshot=snapshot, source=source, loaded_at=None, focal_id=records.focal_id()
+    )
+    for batch in iter_batches(records, 50_000, supply_tiers(records), snapshot):
+        if batch.kind == "node":
+            g.add_nodes_from(((batch.label, r["id"]), r["props"]) for r in batch.rows)
+        else:
+            a, b = label_of[batch.label]
+            g.add_edges_from(
+                ((a, r["start"]), (b, r["end"]), (batch.label, r["props"]["key"]), r["props"])  # type: ignore[misc]
+                for r in batch.rows
+            )
     return g
 
 

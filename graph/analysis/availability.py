@@ -43,6 +43,8 @@ class _Supply:
     buyer: str
     item: str
     site: str | None
+    share: float | None = None
+    spend: float | None = None
 
 
 @dataclass
@@ -60,13 +62,24 @@ class SupplyModel:
     critical_providers: dict[str, list[str]]  # dependent -> providers
     supplied_items: dict[str, set[str]] = field(default_factory=dict)
     inbound: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    shares: list[float] = field(
+        default_factory=list
+    )  # per supply row, normalised (see share_basis)
+    share_basis: dict[tuple[str, str], str] = field(default_factory=dict)  # (buyer, item) -> basis
 
     @classmethod
     def from_projection(cls, g: Projection) -> SupplyModel:
         companies = nodes_of_label(g, "Company")
         sites = nodes_of_label(g, "Site")
         supplies = [
-            _Supply(a, b, str(d["item_id"]), d.get("site_id"))
+            _Supply(
+                a,
+                b,
+                str(d["item_id"]),
+                d.get("site_id"),
+                _number(d.get("share")),
+                _number(d.get("annual_spend")),
+            )
             for a, b, d in edges_of_type(g, "SUPPLIES")
         ]
         bom: dict[str, list[str]] = defaultdict(list)
@@ -93,7 +106,31 @@ class SupplyModel:
         for k, s in enumerate(supplies):
             model.supplied_items.setdefault(s.buyer, set()).add(s.item)
             model.inbound.setdefault((s.buyer, s.item), []).append(k)
+        model.normalise_shares()
         return model
+
+    def normalise_shares(self) -> None:
+        """Shares of every (buyer, item) that sum to one, and the basis used (DESIGN.md):
+        ``share`` where every supplier has one, else ``annual_spend`` where every one
+        has it, else an equal split."""
+        self.shares = [0.0] * len(self.supplies)
+        for key, rows in self.inbound.items():
+            basis, weights = "equal", [1.0] * len(rows)
+            for name in ("share", "annual_spend"):
+                values = [
+                    getattr(self.supplies[k], "share" if name == "share" else "spend") for k in rows
+                ]
+                if all(v is not None and v > 0 for v in values):
+                    basis, weights = name, [float(v) for v in values if v is not None]
+                    break
+            total = sum(weights)
+            for k, w in zip(rows, weights, strict=True):
+                self.shares[k] = w / total
+            self.share_basis[key] = basis
+
+    def share_of(self, k: int) -> float | None:
+        """The normalised share of supply row ``k`` (``None`` before normalising)."""
+        return self.shares[k] if self.shares else None
 
     def inputs(self, company: str, item: str) -> tuple[list[str], bool]:
         """What ``company`` needs to make ``item``, and whether that rests on the
@@ -102,6 +139,16 @@ class SupplyModel:
             return self.bom[item], False
         supplied = sorted(self.supplied_items.get(company, set()))
         return supplied, bool(supplied)
+
+
+def _number(v: object) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        x = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if x != x else x
 
 
 @dataclass(frozen=True)
@@ -119,27 +166,42 @@ class Availability:
 def _down(
     m: SupplyModel, companies: Iterable[str], sites: Iterable[str], countries: Iterable[str]
 ) -> tuple[set[str], set[str]]:
+    """Spread "down" from what failed (rule 1), with a work list: linear in the network."""
     failed_countries = set(countries)
-    down_c = set(companies)
-    down_s = set(sites) | {s for s, cc in m.site_country.items() if cc in failed_countries}
-    for c, cc in m.company_country.items():
-        if cc in failed_countries and not m.company_sites.get(c):
-            down_c.add(c)
-    changed = True
-    while changed:
-        changed = False
-        for s, c in m.site_company.items():
-            if c in down_c and s not in down_s:
-                down_s.add(s)
-                changed = True
-        for c, sites_of_c in m.company_sites.items():
-            if c not in down_c and all(s in down_s for s in sites_of_c):
-                down_c.add(c)
-                changed = True
-        for c, providers in m.critical_providers.items():
-            if c not in down_c and any(p in down_c for p in providers):
-                down_c.add(c)
-                changed = True
+    down_c: set[str] = set()
+    down_s: set[str] = set()
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for c, providers in m.critical_providers.items():
+        for p in providers:
+            dependents[p].append(c)
+    sites_up = {c: len(ss) for c, ss in m.company_sites.items()}
+    todo: deque[tuple[str, str]] = deque()
+    todo.extend(("company", c) for c in companies)
+    todo.extend(("site", s) for s in sites)
+    if failed_countries:
+        todo.extend(("site", s) for s, cc in m.site_country.items() if cc in failed_countries)
+        todo.extend(
+            ("company", c)
+            for c, cc in m.company_country.items()
+            if cc in failed_countries and not m.company_sites.get(c)
+        )
+    while todo:
+        what, x = todo.popleft()
+        if what == "site":
+            if x in down_s:
+                continue
+            down_s.add(x)
+            owner = m.site_company.get(x)
+            if owner is not None:
+                sites_up[owner] -= 1
+                if sites_up[owner] == 0:
+                    todo.append(("company", owner))
+            continue
+        if x in down_c:
+            continue
+        down_c.add(x)
+        todo.extend(("site", s) for s in m.company_sites.get(x, ()))
+        todo.extend(("company", d) for d in dependents.get(x, ()))
     return down_c, down_s
 
 

@@ -1,0 +1,139 @@
+"""The AND/OR goal graph of a supply model, compiled to integer indices.
+
+Two kinds of goal, following DESIGN.md's availability rules:
+
+* a **deliver** goal ``(c, i)`` — company ``c`` delivers item ``i`` — exists for
+  every (supplier, item) of ``supplies.csv`` and for (focal company, product).
+  It is an AND: ``c`` must be up and receive every *required* input;
+* a **receive** goal ``(c, j)`` exists for every (buyer, item) with recorded
+  suppliers. It is an OR over its supply relationships: one up relationship
+  whose supplier delivers ``j`` is enough.
+
+Inputs without any recorded supplier are *unmapped* (assumed received) and are
+no goals at all; a deliver goal made "without a bill of materials, so every
+supplied item is needed" is flagged ``assumed``.
+
+The elements that can fail — companies, sites and countries — share one index
+space: companies first, then sites, then countries.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from tierscope.graph.analysis.availability import SupplyModel
+
+__all__ = ["GoalGraph"]
+
+
+@dataclass
+class GoalGraph:
+    """Deliver and receive goals with their AND/OR links, by integer index."""
+
+    model: SupplyModel
+    elements: list[str]  # companies, then sites, then countries
+    element_kind: list[str]  # "company", "site" or "country"
+    element_index: dict[str, int]  # company or site id -> index (countries: see country_index)
+    country_index: dict[str, int]
+    deliver: list[tuple[str, str]]  # goal -> (company, item)
+    deliver_index: dict[tuple[str, str], int]
+    deliver_company: list[int]  # goal -> element index of its company
+    requires: list[list[int]]  # deliver goal -> receive goals it needs (AND)
+    assumed: list[bool]  # made without a BOM: every supplied item taken as needed
+    unmapped: list[list[str]]  # deliver goal -> needed items with no recorded supplier
+    receive: list[tuple[str, str]]  # goal -> (company, item)
+    receive_index: dict[tuple[str, str], int]
+    alternatives: list[
+        list[tuple[int, int, int]]
+    ]  # receive -> (deliver goal, site or -1, supply row)
+
+    @classmethod
+    def build(cls, m: SupplyModel) -> GoalGraph:
+        companies = sorted(m.company_country)
+        sites = sorted(m.site_company)
+        countries = sorted(
+            {c for c in m.company_country.values() if c} | {c for c in m.site_country.values() if c}
+        )
+        elements = companies + sites + countries
+        kinds = ["company"] * len(companies) + ["site"] * len(sites) + ["country"] * len(countries)
+        index = {e: k for k, e in enumerate(companies + sites)}
+        country_index = {c: len(companies) + len(sites) + k for k, c in enumerate(countries)}
+
+        receive = sorted(m.inbound)
+        receive_index = {key: k for k, key in enumerate(receive)}
+        deliver = sorted(
+            {(s.supplier, s.item) for s in m.supplies} | {(m.focal, p) for p in m.products}
+        )
+        deliver_index = {key: k for k, key in enumerate(deliver)}
+
+        requires: list[list[int]] = []
+        assumed: list[bool] = []
+        unmapped: list[list[str]] = []
+        for c, i in deliver:
+            if (c, i) in m.inbound:  # a distributor or second source: it must receive i itself
+                needed, used_assumption = [i], False
+            else:
+                needed, used_assumption = m.inputs(c, i)
+            req: list[int] = []
+            missing: list[str] = []
+            for j in sorted(set(needed)):
+                r = receive_index.get((c, j))
+                if r is None:
+                    missing.append(j)
+                else:
+                    req.append(r)
+            requires.append(req)
+            assumed.append(used_assumption)
+            unmapped.append(missing)
+        alternatives: list[list[tuple[int, int, int]]] = [[] for _ in receive]
+        for r, key in enumerate(receive):
+            for k in m.inbound[key]:
+                s = m.supplies[k]
+                site = index[s.site] if s.site is not None and s.site in index else -1
+                alternatives[r].append((deliver_index[(s.supplier, s.item)], site, k))
+        return cls(
+            model=m,
+            elements=elements,
+            element_kind=kinds,
+            element_index=index,
+            country_index=country_index,
+            deliver=deliver,
+            deliver_index=deliver_index,
+            deliver_company=[index[c] for c, _ in deliver],
+            requires=requires,
+            assumed=assumed,
+            unmapped=unmapped,
+            receive=receive,
+            receive_index=receive_index,
+            alternatives=alternatives,
+        )
+
+    def baseline(self) -> tuple[list[bool], list[bool]]:
+        """Which deliver and receive goals hold with nothing failed (the least fixpoint)."""
+        delivered = [False] * len(self.deliver)
+        received = [False] * len(self.receive)
+        missing = [len(req) for req in self.requires]
+        waiting: list[list[int]] = [[] for _ in self.receive]
+        for g, req in enumerate(self.requires):
+            for r in req:
+                waiting[r].append(g)
+        feeds: list[list[int]] = [[] for _ in self.deliver]
+        for r, alts in enumerate(self.alternatives):
+            for g, _, _ in alts:
+                feeds[g].append(r)
+        ready = deque(g for g, n in enumerate(missing) if n == 0)
+        while ready:
+            g = ready.popleft()
+            if delivered[g]:
+                continue
+            delivered[g] = True
+            for r in feeds[g]:
+                if received[r]:
+                    continue
+                received[r] = True
+                for parent in waiting[r]:
+                    missing[parent] -= 1
+                    if missing[parent] == 0:
+                        ready.append(parent)
+        return delivered, received

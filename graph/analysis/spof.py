@@ -1,0 +1,409 @@
+"""Exact single points of failure across tiers, with the evidence that explains each one.
+
+DESIGN.md: node ``n`` (a company other than the focal one, or a site) is a
+single point of failure for product ``p`` when ``p`` is available with nothing
+failed and unavailable with only ``n`` failed. The brute force re-evaluates the
+whole network once per node; this module gets the same answer for every node
+at once.
+
+Method
+------
+For every goal ``g`` compute ``N(g)``, the set of elements whose failure alone
+makes ``g`` fail. Failing one element ``e`` leaves a boolean AND/OR system, and
+the sets are just those systems side by side (bit ``e`` of every set is the
+system "only ``e`` failed"), so they obey the same rules:
+
+* ``Down(c)`` — what takes company ``c`` down: ``c`` itself, its only site (and
+  that site's country), the one country all its sites are in (or its own
+  country when it has none), and whatever takes down a provider it depends on
+  critically. ``Down(site) = {site, its country} ∪ Down(its company)``.
+* deliver (AND): ``N(c, i) = Down(c) ∪ ⋃ N(receive goals needed)``;
+* receive (OR): ``N(c, j) = ⋂ over supply relationships (N(supplier, j) ∪ Down(site shipped from))``.
+
+Availability is a *least* fixpoint, so unavailability is a greatest one: goals
+that fail with nothing failed are "everything" (⊤), and every other set is
+computed from ⊤ downwards. Goals are processed one strongly connected component
+at a time, inputs first (Tarjan's algorithm yields them in that order), so an
+acyclic network needs one pass; inside a supply loop the component is iterated
+until nothing shrinks. Sets are shared where they are equal, and the work is
+about linear in the size of the network times the size of the sets.
+
+Countries come for free: a country is an element like any other, so the same
+sets say which single country outage stops which product.
+
+References
+----------
+.. [1] Tarjan, R. "Depth-first search and linear graph algorithms."
+   SIAM J. Computing 1(2), 1972.
+.. [2] Lengauer, T., Tarjan, R. "A fast algorithm for finding dominators in a
+   flowgraph." TOPLAS 1(1), 1979 — the OR-only special case these sets generalise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tierscope.graph.analysis.goals import GoalGraph
+
+__all__ = ["EvidenceStep", "Necessity", "SinglePoint", "necessity", "single_points_of_failure"]
+
+Elements = frozenset[int]
+_EMPTY: Elements = frozenset()
+
+
+@dataclass
+class Necessity:
+    """``N`` of every goal and ``Down`` of every company and site (``None`` is ⊤)."""
+
+    graph: GoalGraph
+    down: list[Elements]  # element (company or site) -> elements that take it down
+    deliver: list[Elements | None]
+    receive: list[Elements | None]
+    delivered: list[bool]
+    received: list[bool]
+
+    def product_goal(self, product: str) -> int:
+        return self.graph.deliver_index[(self.graph.model.focal, product)]
+
+
+def _down_sets(gg: GoalGraph) -> list[Elements]:
+    m = gg.model
+    idx = gg.element_index
+    own: dict[int, set[int]] = {}
+    for c, cc in m.company_country.items():
+        e = {idx[c]}
+        sites = m.company_sites.get(c, [])
+        if sites:
+            common: set[int] | None = None
+            for s in sites:
+                mine = {idx[s]}
+                if m.site_country.get(s):
+                    mine.add(gg.country_index[str(m.site_country[s])])
+                common = mine if common is None else common & mine
+            e |= common or set()
+        elif cc:
+            e.add(gg.country_index[cc])
+        own[idx[c]] = e
+    # critical providers: Down(c) = own(c) ∪ Down(provider) for each, a union over the
+    # critical-dependency graph, solved by a depth-first walk with memo per strongly
+    # connected component (loops of critical dependencies share one set).
+    providers = {idx[c]: [idx[p] for p in ps if p in idx] for c, ps in m.critical_providers.items()}
+    comp_down: dict[int, Elements] = {}
+    for scc in _tarjan(list(own), lambda v: providers.get(v, ())):
+        members = set(scc)
+        parts: list[Any] = [own[v] for v in scc]
+        for v in scc:
+            for p in providers.get(v, ()):
+                if p not in members:
+                    parts.append(comp_down[p])
+        total = frozenset().union(*parts)
+        for v in scc:
+            comp_down[v] = total
+    down: list[Elements] = [_EMPTY] * len(gg.elements)
+    for v, d in comp_down.items():
+        down[v] = d
+    for s, c in m.site_company.items():
+        extra = {idx[s]}
+        if m.site_country.get(s):
+            extra.add(gg.country_index[str(m.site_country[s])])
+        down[idx[s]] = comp_down[idx[c]] | extra
+    return down
+
+
+def _tarjan(nodes: list[int], succ: Any) -> Iterator[list[int]]:
+    """Strongly connected components, each after every component it reaches (iterative)."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work: list[tuple[int, Iterator[int]]] = [(root, iter(succ(root)))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            v, it = work[-1]
+            advanced = False
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(succ(w))))
+                    advanced = True
+                    break
+                if w in on_stack and index[w] < low[v]:
+                    low[v] = index[w]
+            if advanced:
+                continue
+            work.pop()
+            if work and low[v] < low[work[-1][0]]:
+                low[work[-1][0]] = low[v]
+            if low[v] == index[v]:
+                scc = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    scc.append(w)
+                    if w == v:
+                        break
+                yield scc
+
+
+def necessity(gg: GoalGraph) -> Necessity:
+    """``N`` of every goal (see the module docstring)."""
+    down = _down_sets(gg)
+    delivered, received = gg.baseline()
+    n_deliver = len(gg.deliver)
+    dset: list[Elements | None] = [None] * n_deliver
+    rset: list[Elements | None] = [None] * len(gg.receive)
+    requires, alternatives, company = gg.requires, gg.alternatives, gg.deliver_company
+
+    # One node space for Tarjan: deliver goals 0..n-1, receive goals n.. ; only goals
+    # that hold with nothing failed take part (the others stay ⊤).
+    def succ(v: int) -> Iterator[int]:
+        if v < n_deliver:
+            return (n_deliver + r for r in requires[v])
+        return (g for g, _, _ in alternatives[v - n_deliver] if delivered[g])
+
+    def compute(v: int) -> Elements | None:
+        if v < n_deliver:
+            parts: list[Elements] = [down[company[v]]]
+            for r in requires[v]:
+                nr = rset[r]
+                if nr is None:
+                    return None
+                if nr:
+                    parts.append(nr)
+            if len(parts) == 1:
+                return parts[0]
+            parts.sort(key=len, reverse=True)
+            big = parts[0]
+            rest = [p for p in parts[1:] if not p <= big]
+            return big.union(*rest) if rest else big
+        best: Elements | None = None
+        for g, site, _ in alternatives[v - n_deliver]:
+            ng = dset[g]
+            if ng is None:
+                continue
+            if site >= 0 and not down[site] <= ng:
+                ng = ng | down[site]
+            best = ng if best is None else (best & ng if best else best)
+            if best is not None and not best:
+                return _EMPTY
+        return best
+
+    live = [g for g in range(n_deliver) if delivered[g]]
+    for scc in _tarjan(live, succ):
+        if len(scc) == 1:
+            v = scc[0]
+            value = compute(v)
+            if v < n_deliver:
+                dset[v] = value
+            else:
+                rset[v - n_deliver] = value
+            continue
+        changed = True
+        while changed:
+            changed = False
+            for v in scc:
+                value = compute(v)
+                old = dset[v] if v < n_deliver else rset[v - n_deliver]
+                if value != old:
+                    changed = True
+                    if v < n_deliver:
+                        dset[v] = value
+                    else:
+                        rset[v - n_deliver] = value
+    return Necessity(gg, down, dset, rset, delivered, received)
+
+
+# -- results -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceStep:
+    """One link of an explanation: who needs what, from whom, and why it fails."""
+
+    kind: str  # "needs", "sources", "down", "fails"
+    company_id: str
+    item_id: str | None
+    text: str
+    suppliers: tuple[tuple[str, float | None, str | None], ...] = ()  # (id, share, site)
+    assumption: str | None = None  # "unmapped" or "no_bom" when the step rests on one
+
+
+@dataclass(frozen=True)
+class SinglePoint:
+    """``node_id`` alone stops ``product_id``; ``evidence`` says why, ``path`` runs node → product."""
+
+    product_id: str
+    node_id: str
+    node_type: str  # "company", "site" or "country"
+    path: tuple[str, ...]
+    evidence: tuple[EvidenceStep, ...]
+    assumptions: tuple[str, ...] = field(default=())  # what the finding rests on, if anything
+
+    @property
+    def summary(self) -> str:
+        return " ".join(step.text for step in self.evidence)
+
+
+def single_points_of_failure(nec: Necessity, countries: bool = False) -> list[SinglePoint]:
+    """Every (product, node) pair where the node's failure alone stops the product.
+
+    Companies (never the focal one) and sites; with ``countries``, single
+    countries whose outage alone stops a product are included too (``node_type``
+    ``"country"``). Ordered by product, then node id.
+    """
+    gg = nec.graph
+    m = gg.model
+    focal = gg.element_index[m.focal]
+    out: list[SinglePoint] = []
+    for p in m.products:
+        goal = nec.product_goal(p)
+        found = nec.deliver[goal]
+        if found is None:  # not available even with nothing failed
+            continue
+        for e in sorted(found, key=lambda e: gg.elements[e]):
+            kind = gg.element_kind[e]
+            if e == focal or (kind == "country" and not countries):
+                continue
+            steps, path, assumptions = _explain(nec, goal, e)
+            out.append(SinglePoint(p, gg.elements[e], kind, path, steps, assumptions))
+    out.sort(key=lambda s: (s.product_id, s.node_id))
+    return out
+
+
+def _fmt_share(share: float | None) -> str:
+    return "" if share is None else f" ({share:.0%})"
+
+
+def _explain(
+    nec: Necessity, goal: int, e: int, limit: int = 40
+) -> tuple[tuple[EvidenceStep, ...], tuple[str, ...], tuple[str, ...]]:
+    """Walk from a product's goal down to element ``e`` through the goals whose sets hold it.
+
+    At an AND goal one needed input that fails is followed; at an OR goal every
+    supplier is followed (each of them fails), so converging chains show in
+    full. ``path`` follows the first branch and runs from ``e`` to the product.
+    """
+    gg = nec.graph
+    m = gg.model
+    name = gg.elements[e]
+    kind = gg.element_kind[e]
+    steps: list[EvidenceStep] = []
+    assumptions: set[str] = set()
+    seen_d: set[int] = set()
+    seen_r: set[int] = set()
+
+    def add(path: list[str] | None, *ids: str) -> None:
+        if path is not None:
+            path.extend(ids)
+
+    def own_cause(cid: str) -> str | None:
+        """Why ``e`` takes ``cid`` down by itself (not through a provider), if it does."""
+        sites = m.company_sites.get(cid, [])
+        if kind == "site" and sites == [name]:
+            return f"{cid} operates from site {name} only."
+        if kind == "country":
+            if sites and all(m.site_country.get(s) == name for s in sites):
+                return f"{cid} goes down with {name}: all its sites are there."
+            if not sites and m.company_country.get(cid) == name:
+                return f"{cid} goes down with {name}: it is there and has no recorded site."
+        return None
+
+    def down_chain(c: int, path: list[str] | None, seen: frozenset[int] = frozenset()) -> None:
+        cid = gg.elements[c]
+        if c == e:
+            steps.append(EvidenceStep("fails", cid, None, f"{cid} fails."))
+            return
+        cause = own_cause(cid)
+        if cause is not None:
+            steps.append(EvidenceStep("down", cid, None, cause))
+            add(path, name)
+            return
+        for p in sorted(m.critical_providers.get(cid, [])):
+            pi = gg.element_index.get(p)
+            if pi is not None and pi not in seen and e in nec.down[pi]:
+                steps.append(EvidenceStep("down", cid, None, f"{cid} depends critically on {p}."))
+                add(path, p)
+                down_chain(pi, path, seen | {c})
+                return
+
+    def deliver(g: int, path: list[str] | None) -> None:
+        if g in seen_d or len(steps) >= limit:
+            return
+        seen_d.add(g)
+        c, i = gg.deliver[g]
+        ci = gg.deliver_company[g]
+        if e in nec.down[ci]:
+            down_chain(ci, path)
+            return
+        for r in gg.requires[g]:
+            nr = nec.receive[r]
+            if nr is not None and e in nr:
+                j = gg.receive[r][1]
+                if gg.assumed[g]:
+                    assumptions.add(
+                        f"{c} has no bill of materials for {i}: every item supplied to it is taken as needed"
+                    )
+                    text = f"{c} needs {j} to make {i} (no bill of materials: every supplied item is taken as needed)."
+                elif j == i:
+                    text = f"{c} passes {i} on and must receive it itself."
+                else:
+                    text = f"{c} needs {j} to make {i}."
+                steps.append(
+                    EvidenceStep(
+                        "needs", c, j, text, assumption="no_bom" if gg.assumed[g] else None
+                    )
+                )
+                receive(r, path)
+                return
+
+    def receive(r: int, path: list[str] | None) -> None:
+        if r in seen_r or len(steps) >= limit:
+            return
+        seen_r.add(r)
+        c, j = gg.receive[r]
+        alts = gg.alternatives[r]
+        sup = tuple((m.supplies[k].supplier, m.share_of(k), m.supplies[k].site) for _, _, k in alts)
+        if len(sup) == 1:
+            only, _, only_site = sup[0]
+            via = f" (shipping from site {only_site})" if only_site else ""
+            text = f"{only}{via} is the only supplier of {j} to {c}."
+        else:
+            names = ", ".join(f"{s}{_fmt_share(sh)}" for s, sh, _ in sup)
+            text = f"{c} buys {j} from {names}, and every one of them depends on {name}."
+        steps.append(EvidenceStep("sources", c, j, text, suppliers=sup))
+        for n, (g, site, _) in enumerate(alts):
+            branch = path if n == 0 else None
+            ng = nec.deliver[g]
+            if site >= 0 and e in nec.down[site] and (ng is None or e not in ng):
+                site_id = gg.elements[site]
+                if site == e:
+                    steps.append(EvidenceStep("fails", site_id, None, f"Site {site_id} fails."))
+                else:
+                    text = f"Site {site_id} goes down with {name}."
+                    steps.append(EvidenceStep("down", site_id, None, text))
+                add(branch, site_id)
+                if site != e:
+                    add(branch, name)
+                continue
+            add(branch, gg.deliver[g][0])
+            deliver(g, branch)
+
+    path: list[str] = [m.focal]
+    deliver(goal, path)
+    if path[-1] != name:
+        path.append(name)
+    chain = [x for k, x in enumerate(path) if k == 0 or path[k - 1] != x]
+    product = gg.deliver[goal][1]
+    return tuple(steps), (*reversed(chain), product), tuple(sorted(assumptions))

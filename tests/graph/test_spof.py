@@ -1,0 +1,188 @@
+"""The exact single-point-of-failure algorithm against the brute-force definition.
+
+Random AND/OR networks (assemblies, alternatives, sites, critical dependencies,
+loops, countries) must give exactly the oracle's answer; hand-drawn cases check
+the evidence reads right.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tierscope.graph.analysis.availability import SupplyModel, evaluate
+from tierscope.graph.analysis.goals import GoalGraph
+from tierscope.graph.analysis.oracle import brute_force_single_points_of_failure
+from tierscope.graph.analysis.spof import necessity, single_points_of_failure
+from tierscope.graph.projection import Projection, read_projection
+from tierscope.graph.store import Store
+from tierscope.loaders.bundle import load_bundle
+
+COUNTRIES = ["DE", "CN", "TW"]
+
+
+def build(
+    companies: dict[str, str],
+    supplies: list[tuple[str, str, str, str | None]],
+    bom: list[tuple[str, str]],
+    sites: dict[str, tuple[str, str]],
+    critical: list[tuple[str, str]],
+    products: tuple[str, ...] = ("P", "Q"),
+) -> Projection:
+    g: Projection = nx.MultiDiGraph(focal_id="F")
+    for c, country in companies.items():
+        g.add_node(("Company", c), id=c, country=country, kind="focal" if c == "F" else "supplier")
+    for p in products:
+        g.add_node(("Item", p), id=p, kind="product")
+    for s, (c, country) in sites.items():
+        g.add_node(("Site", s), id=s, company_id=c, country=country)
+    for k, (a, b, item, site) in enumerate(supplies):
+        props: dict[str, Any] = {"item_id": item}
+        if site is not None:
+            props["site_id"] = site
+        g.add_edge(("Company", a), ("Company", b), ("SUPPLIES", str(k)), **props)
+    for parent, child in bom:
+        g.add_edge(("Item", parent), ("Item", child), ("REQUIRES", parent + child))
+    for a, b in critical:
+        g.add_edge(("Company", a), ("Company", b), ("DEPENDS_ON", a + b), critical=True)
+    return g
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> Projection:
+    n = draw(st.integers(1, 7))
+    names = ["F"] + [f"C{k}" for k in range(n)]
+    companies = {c: draw(st.sampled_from(COUNTRIES)) for c in names}
+    sites: dict[str, tuple[str, str]] = {}
+    for c in names:
+        for k in range(draw(st.integers(0, 2))):
+            sites[f"S-{c}-{k}"] = (c, draw(st.sampled_from(COUNTRIES)))
+    items = ["P", "Q", "A", "B", "X", "Y"]
+    supplies: dict[tuple[str, str, str], str | None] = {}
+    for _ in range(draw(st.integers(0, 16))):
+        a = draw(st.sampled_from(names[1:]))
+        b = draw(st.sampled_from(names))
+        item = draw(st.sampled_from(items[2:]))
+        if a == b:
+            continue
+        own = [s for s, (c, _) in sites.items() if c == a]
+        site = draw(st.sampled_from([None, *own]))
+        supplies[(a, b, item)] = site
+    # BOM edges may point "backwards" too: loops through supplies are then possible
+    bom = draw(st.lists(st.tuples(st.sampled_from(items), st.sampled_from(items[2:])), max_size=8))
+    bom_set = sorted({(a, b) for a, b in bom if a != b and items.index(a) < items.index(b)})
+    critical = draw(
+        st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names[1:])), max_size=3)
+    )
+    crit = sorted({(a, b) for a, b in critical if a != b})
+    rows = [(a, b, i, s) for (a, b, i), s in sorted(supplies.items())]
+    return build(companies, rows, bom_set, sites, crit)
+
+
+def fast(g: Projection, countries: bool = False) -> dict[str, set[str]]:
+    nec = necessity(GoalGraph.build(SupplyModel.from_projection(g)))
+    out: dict[str, set[str]] = {}
+    for s in single_points_of_failure(nec, countries=countries):
+        out.setdefault(s.node_id, set()).add(s.product_id)
+    return out
+
+
+@settings(max_examples=3000, deadline=None)
+@given(g=networks())
+def test_equals_the_brute_force_oracle_on_random_networks(g: Projection) -> None:
+    m = SupplyModel.from_projection(g)
+    oracle = {n: set(ps) for n, ps in brute_force_single_points_of_failure(m).items()}
+    assert fast(g) == oracle
+
+
+@settings(max_examples=1000, deadline=None)
+@given(g=networks())
+def test_single_country_outages_equal_a_full_re_evaluation(g: Projection) -> None:
+    m = SupplyModel.from_projection(g)
+    baseline = evaluate(m).available_products
+    expected = {
+        cc: set(baseline - evaluate(m, countries=[cc]).available_products) for cc in COUNTRIES
+    }
+    got = {n: ps for n, ps in fast(g, countries=True).items() if n in COUNTRIES}
+    assert got == {cc: ps for cc, ps in expected.items() if ps}
+
+
+@settings(max_examples=300, deadline=None)
+@given(g=networks())
+def test_every_path_runs_from_the_node_to_the_product(g: Projection) -> None:
+    nec = necessity(GoalGraph.build(SupplyModel.from_projection(g)))
+    for s in single_points_of_failure(nec, countries=True):
+        assert s.path[0] == s.node_id
+        assert s.path[-1] == s.product_id
+        assert s.path[-2] == "F"
+        assert s.evidence
+
+
+def test_loop_with_an_outside_source_is_not_a_single_point() -> None:
+    # A and B pass X to each other; only T brings X in from outside, so without T the
+    # loop cannot keep itself alive. X reaches F through T -> A -> B: all three stop P,
+    # and a fourth supplier C feeding B directly removes A and T from the answer.
+    g = build(
+        {"F": "DE", "A": "DE", "B": "DE", "T": "CN"},
+        [
+            ("A", "B", "X", None),
+            ("B", "A", "X", None),
+            ("T", "A", "X", None),
+            ("B", "F", "X", None),
+        ],
+        [("P", "X")],
+        {},
+        [],
+        products=("P",),
+    )
+    assert fast(g) == {"T": {"P"}, "A": {"P"}, "B": {"P"}}
+    g.add_node(("Company", "C"), id="C", country="CN", kind="supplier")
+    g.add_edge(("Company", "C"), ("Company", "B"), ("SUPPLIES", "extra"), item_id="X")
+    assert fast(g) == {"B": {"P"}}
+
+
+def test_the_design_example_names_the_hidden_sole_source_and_both_tier_one_suppliers() -> None:
+    g = build(
+        {"F": "DE", "S1": "PL", "S2": "MY", "T": "TW"},
+        [
+            ("S1", "F", "B", None),
+            ("S2", "F", "B", None),
+            ("T", "S1", "X", None),
+            ("T", "S2", "X", None),
+        ],
+        [("P", "B"), ("P", "H"), ("B", "X")],
+        {},
+        [],
+        products=("P",),
+    )
+    nec = necessity(GoalGraph.build(SupplyModel.from_projection(g)))
+    [spof] = single_points_of_failure(nec)
+    assert (spof.product_id, spof.node_id, spof.node_type) == ("P", "T", "company")
+    assert spof.path == ("T", "S1", "F", "P")
+    texts = [s.text for s in spof.evidence]
+    assert texts[0] == "F needs B to make P."
+    assert texts[1] == "F buys B from S1 (50%), S2 (50%), and every one of them depends on T."
+    assert "T is the only supplier of X to S1." in texts
+    assert "T is the only supplier of X to S2." in texts
+
+
+def test_the_demo_answer_equals_the_oracle_with_evidence(store: Store, demo_copy: Path) -> None:
+    load_bundle(demo_copy, store)
+    g = read_projection(store)
+    m = SupplyModel.from_projection(g)
+    oracle = {n: set(ps) for n, ps in brute_force_single_points_of_failure(m).items()}
+    assert fast(g) == oracle
+    nec = necessity(GoalGraph.build(m))
+    by = {(s.node_id, s.product_id): s for s in single_points_of_failure(nec, countries=True)}
+    tks = by[("TKS", "P-NX400")]
+    assert tks.path == ("TKS", "KESTREL", "NORVIK", "P-NX400")
+    assert any("KESTREL (60%), PENANG (40%)" in s.text for s in tks.evidence)
+    assert by[("NORDKAP", "P-IO16")].evidence[0].text == "NORVIK depends critically on NORDKAP."
+    assert by[("SITE-FEINGUSS-SUHL", "P-MS20")].path[:2] == ("SITE-FEINGUSS-SUHL", "FEINGUSS")
+    # single country outages (README): Taiwan stops the drives, China the encoder
+    assert {p for n, p in by if n == "TW"} >= {"P-NX400", "P-NX750"}
+    assert "P-MS20" in {p for n, p in by if n == "CN"}
