@@ -66,6 +66,9 @@ class SupplyModel:
         default_factory=list
     )  # per supply row, normalised (see share_basis)
     share_basis: dict[tuple[str, str], str] = field(default_factory=dict)  # (buyer, item) -> basis
+    all_providers: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # every dependency, critical or not
 
     @classmethod
     def from_projection(cls, g: Projection) -> SupplyModel:
@@ -89,7 +92,9 @@ class SupplyModel:
         for sid, d in sites:
             company_sites[str(d["company_id"])].append(sid)
         critical: dict[str, list[str]] = defaultdict(list)
+        every: dict[str, list[str]] = defaultdict(list)
         for dependent, provider, d in edges_of_type(g, "DEPENDS_ON"):
+            every[dependent].append(provider)
             if d.get("critical"):
                 critical[dependent].append(provider)
         model = cls(
@@ -102,6 +107,7 @@ class SupplyModel:
             site_company={s: str(d["company_id"]) for s, d in sites},
             site_country={s: d.get("country") for s, d in sites},
             critical_providers=dict(critical),
+            all_providers=dict(every),
         )
         for k, s in enumerate(supplies):
             model.supplied_items.setdefault(s.buyer, set()).add(s.item)

@@ -1,0 +1,436 @@
+"""Concentration: HHI per (buyer, item), propagated exposure, hidden concentration, convergence.
+
+DESIGN.md, "Concentration":
+
+* **HHI** per (buyer, item) over supplier shares, 0-10,000, shares normalised to
+  sum to one with the basis named (``share``, else ``annual_spend``, else
+  ``equal``); the same over the suppliers' countries (the country of the site a
+  row ships from, else the supplier's) and over parent groups (``PART_OF``
+  rolled up to the top). Above 2,500 is highly concentrated.
+* **Propagated exposure**: one unit of a product needs one unit of each BOM
+  input (AND); a buyer's need for an input is split over its suppliers by their
+  shares (OR). Multiplying along every path and summing gives, for each item in
+  the product's supply tree, how much of it flows through each supplier and
+  country. A company's exposure is the largest fraction of any item of the tree
+  that it supplies — the share of the product's supply that passes through it.
+  Computed for all products at once as sparse matrix products over the goal
+  graph (one per tier).
+* **Hidden concentration**: an upstream company (tier 2+) through which at
+  least half of a product's supply passes, or a country that supplies at least
+  half of an item entering the product only below tier 1, while the tier-1 view
+  (the countries of the focal company's own suppliers) does not show it.
+* **Convergence**: an upstream company (tier 2+) that several tier-1 suppliers
+  cannot deliver without (from the single-point-of-failure sets); the products
+  that get at least half of an input through it are listed with it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.spof import Necessity
+
+__all__ = [
+    "HIGHLY_CONCENTRATED",
+    "Concentration",
+    "Convergence",
+    "CountryExposure",
+    "Exposure",
+    "Hhi",
+    "HiddenConcentration",
+    "concentration",
+]
+
+HIGHLY_CONCENTRATED = 2500.0
+#: exposures below this are not listed (they are still part of every sum)
+LISTED_EXPOSURE = 0.01
+#: "at least half of the supply": the threshold of hidden concentration and convergence
+MAJORITY = 0.5
+
+
+@dataclass(frozen=True)
+class Hhi:
+    """Concentration of one buyer's supply of one item."""
+
+    buyer_id: str
+    item_id: str
+    basis: str  # "share", "annual_spend" or "equal"
+    suppliers: int
+    hhi: float
+    country_hhi: float
+    group_hhi: float
+    top_supplier: str
+    top_share: float
+    top_country: str | None
+    top_country_share: float
+    highly_concentrated: bool
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """How much of a product's supply passes through one upstream company."""
+
+    product_id: str
+    company_id: str
+    tier: int | None
+    exposure: float
+    item_id: str  # the item of the product's tree where the exposure peaks
+
+
+@dataclass(frozen=True)
+class CountryExposure:
+    """How much of one item of a product's supply tree comes from one country."""
+
+    product_id: str
+    item_id: str
+    country: str
+    share: float
+    enters_below_tier_1: bool  # the focal company does not buy this item itself
+
+
+@dataclass(frozen=True)
+class HiddenConcentration:
+    """Concentration that exists only at tier 2 and deeper."""
+
+    product_id: str
+    kind: str  # "company" or "country"
+    subject_id: str  # company id or country code
+    item_id: str
+    share: float
+    tier: int | None  # of the company (None for a country)
+    visible_share: float  # what the tier-1 view shows for the same company or country
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """An upstream company several tier-1 suppliers or several products depend on."""
+
+    company_id: str
+    tier: int | None
+    tier1_dependents: tuple[str, ...]  # tier-1 suppliers that cannot deliver without it
+    products: tuple[tuple[str, float], ...]  # (product, exposure) at or above MAJORITY
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Concentration:
+    hhi: tuple[Hhi, ...]
+    exposure: tuple[Exposure, ...]
+    country_exposure: tuple[CountryExposure, ...]
+    hidden: tuple[HiddenConcentration, ...]
+    convergence: tuple[Convergence, ...]
+    exposure_iterations: int  # tiers followed; a supply loop stops at the cap
+    exposure_truncated: bool
+
+
+def _supply_frame(ctx: Context) -> pd.DataFrame:
+    m = ctx.model
+    country = {c: d.get("country") for c, d in ctx.companies.items()}
+    site_country = {s: d.get("country") for s, d in ctx.sites.items()}
+    rows = m.supplies
+    return pd.DataFrame(
+        {
+            "supplier": [s.supplier for s in rows],
+            "buyer": [s.buyer for s in rows],
+            "item": [s.item for s in rows],
+            "share": np.asarray(m.shares, dtype=float) if m.shares else np.ones(len(rows)),
+            "country": [
+                (site_country.get(s.site) if s.site else None) or country.get(s.supplier) or "?"
+                for s in rows
+            ],
+            "group": [ctx.group(s.supplier) for s in rows],
+        }
+    )
+
+
+def _hhi(ctx: Context, f: pd.DataFrame) -> list[Hhi]:
+    if f.empty:
+        return []
+    keys = ["buyer", "item"]
+
+    def concentration_of(col: str) -> pd.DataFrame:
+        """HHI over ``col`` per (buyer, item), and its largest holder with its share."""
+        by = f.groupby([*keys, col], sort=False)["share"].sum().reset_index()
+        by["sq"] = by["share"] ** 2
+        hhi = by.groupby(keys, sort=False)["sq"].sum() * 10_000
+        top = by.sort_values(
+            [*keys, "share", col], ascending=[True, True, False, True], kind="stable"
+        )
+        top = top.drop_duplicates(keys).set_index(keys)
+        return pd.DataFrame({"hhi": hhi, "top": top[col], "top_share": top["share"]})
+
+    sup, cty, grp = (
+        concentration_of("supplier"),
+        concentration_of("country"),
+        concentration_of("group"),
+    )
+    n = f.groupby(keys, sort=False)["supplier"].nunique()
+    basis = pd.Series(
+        [ctx.model.share_basis.get(k, "equal") for k in sup.index], index=sup.index, dtype=object
+    )
+    t = pd.DataFrame(
+        {
+            "basis": basis,
+            "n": n,
+            "hhi": sup["hhi"],
+            "country_hhi": cty["hhi"],
+            "group_hhi": grp["hhi"],
+            "top": sup["top"],
+            "top_share": sup["top_share"],
+            "top_country": cty["top"],
+            "top_country_share": cty["top_share"],
+        }
+    ).sort_index()
+    cols = ["basis", "n", "hhi", "country_hhi", "group_hhi", "top", "top_share", "top_country"]
+    columns: list[list[Any]] = [t[c].tolist() for c in [*cols, "top_country_share"]]
+    return [
+        Hhi(
+            str(b),
+            str(i),
+            str(basis_),
+            int(n_),
+            round(float(h), 1),
+            round(float(ch), 1),
+            round(float(gh), 1),
+            str(top),
+            float(ts),
+            str(tc),
+            float(tcs),
+            bool(float(h) > HIGHLY_CONCENTRATED + 1e-9),
+        )
+        for (b, i), basis_, n_, h, ch, gh, top, ts, tc, tcs in zip(t.index, *columns, strict=True)
+    ]
+
+
+def _flows(
+    ctx: Context, max_iter: int = 64
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+    """Flow of each product through every deliver goal (W_G) and receive goal (W_R), and
+    the first-tier receive flows (what the focal company buys itself)."""
+    gg = ctx.goals
+    m = ctx.model
+    n_g, n_r, n_p = len(gg.deliver), len(gg.receive), len(m.products)
+    rows, cols = [], []
+    for g, req in enumerate(gg.requires):
+        for r in req:
+            rows.append(r)
+            cols.append(g)
+    a = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_r, n_g))
+    brow, bcol, bval = [], [], []
+    for r, alts in enumerate(gg.alternatives):
+        for g, _, k in alts:
+            brow.append(g)
+            bcol.append(r)
+            bval.append(m.shares[k])
+    b = sparse.csr_matrix((bval, (brow, bcol)), shape=(n_g, n_r))
+    x = np.zeros((n_g, n_p))
+    for col, p in enumerate(m.products):
+        x[gg.deliver_index[(m.focal, p)], col] = 1.0
+    w_g = x.copy()
+    first = a @ x
+    w_r = first.copy()
+    y = first
+    it, truncated = 0, False
+    while True:
+        it += 1
+        x = b @ y
+        if not x.any() or float(np.abs(x).max()) < 1e-12:
+            break
+        if it >= max_iter:
+            truncated = True
+            break
+        w_g += x
+        y = a @ x
+        w_r += y
+    return w_g, w_r, first, it, truncated
+
+
+def concentration(ctx: Context, nec: Necessity) -> Concentration:
+    """Every concentration finding of DESIGN.md (see the module docstring)."""
+    m, gg = ctx.model, ctx.goals
+    f = _supply_frame(ctx)
+    hhi = _hhi(ctx, f)
+    if not m.products or not gg.deliver:
+        return Concentration(tuple(hhi), (), (), (), (), 0, False)
+    w_g, w_r, first, iterations, truncated = _flows(ctx)
+    products = m.products
+    # The need for each item in each product's tree: what flows to its recorded
+    # suppliers, plus what is needed where nobody is recorded (unmapped, counted as
+    # coming from nowhere known), so shares are of the whole need.
+    unmapped_pairs = [(g, j) for g, js in enumerate(gg.unmapped) for j in js]
+    items = sorted({j for _, j in gg.receive} | {j for _, j in unmapped_pairs})
+    item_pos = {j: k for k, j in enumerate(items)}
+    n_items = len(items)
+    r_item_idx = np.array([item_pos[j] for _, j in gg.receive], dtype=np.int64)
+    to_item = sparse.csr_matrix(
+        (np.ones(len(r_item_idx)), (r_item_idx, np.arange(len(r_item_idx)))),
+        shape=(n_items, len(gg.receive)),
+    )
+    unmapped = sparse.csr_matrix(
+        (
+            np.ones(len(unmapped_pairs)),
+            ([item_pos[j] for _, j in unmapped_pairs], [g for g, _ in unmapped_pairs]),
+        ),
+        shape=(n_items, len(gg.deliver)),
+    )
+    focal_goals = np.array([c == m.focal for c, _ in gg.deliver], dtype=float)
+    total = np.asarray(to_item @ w_r) + np.asarray(unmapped @ w_g)
+    # the same, for what the focal company needs itself (the tier-1 view)
+    total_first = np.asarray(to_item @ first) + np.asarray(unmapped @ (w_g * focal_goals[:, None]))
+
+    # companies: the largest fraction of any item of the tree they deliver
+    g_item = np.array([item_pos.get(j, -1) for _, j in gg.deliver], dtype=np.int64)
+    known = g_item >= 0
+    denom = np.where(known[:, None], total[np.maximum(g_item, 0)], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(denom > 0, w_g / np.where(denom > 0, denom, 1.0), 0.0)
+    gi, col = np.nonzero(frac >= LISTED_EXPOSURE)
+    g_company = np.array([c for c, _ in gg.deliver], dtype=object)
+    g_items = np.array([j for _, j in gg.deliver], dtype=object)
+    ex = pd.DataFrame(
+        {
+            "col": col,
+            "company": g_company[gi],
+            "item": g_items[gi],
+            "value": np.minimum(frac[gi, col], 1.0),
+        }
+    )
+    ex = ex.sort_values(["col", "value", "company", "item"], ascending=[True, False, True, True])
+    ex = ex.drop_duplicates(["col", "company"], keep="first")
+    exposures: list[Exposure] = []
+    exposure_of: dict[tuple[str, str], float] = {}
+    for c_, company, item, value in ex.itertuples(index=False):
+        p = products[int(c_)]
+        exposures.append(
+            Exposure(p, str(company), ctx.tier(str(company)), round(float(value), 6), str(item))
+        )
+        exposure_of[(p, str(company))] = float(value)
+
+    # countries: per (product, item, country), from the flows on every supply row
+    sup_r = np.empty(len(m.supplies), dtype=np.int64)
+    for r, alts in enumerate(gg.alternatives):
+        for _, _, k in alts:
+            sup_r[k] = r
+    pairs = pd.MultiIndex.from_arrays([f["item"], f["country"]])
+    keys = pairs.unique()
+    grp = keys.get_indexer(pairs)
+    gm = sparse.csr_matrix(
+        (f["share"].to_numpy(), (grp, sup_r)), shape=(len(keys), len(gg.receive))
+    )
+    by_country = gm @ w_r
+    by_country_first = gm @ first
+    focal_buys = {j for c, j in gg.receive if c == m.focal}
+    country_rows: list[CountryExposure] = []
+    visible: dict[tuple[str, str], float] = defaultdict(float)  # (product, country) tier-1 view
+    deep: list[tuple[str, str, str, float]] = []
+    for k, (j, cc) in enumerate(keys):
+        ti = item_pos[str(j)]
+        nonzero: list[int] = np.flatnonzero(by_country[k] > 0).tolist()
+        for pcol in nonzero:
+            tot = total[ti, pcol]
+            if tot <= 0:
+                continue
+            share = float(by_country[k, pcol] / tot)
+            p = products[pcol]
+            if by_country_first[k, pcol] > 0:
+                tot_first = float(total_first[ti, pcol])
+                vis = float(by_country_first[k, pcol] / tot_first) if tot_first else 0.0
+                visible[(p, str(cc))] = max(visible[(p, str(cc))], vis)
+            if share >= LISTED_EXPOSURE:
+                below = str(j) not in focal_buys
+                country_rows.append(CountryExposure(p, str(j), str(cc), round(share, 6), below))
+                if below and share >= MAJORITY:
+                    deep.append((p, str(j), str(cc), share))
+    country_rows.sort(key=lambda r: (r.product_id, r.item_id, -r.share, r.country))
+
+    hidden: list[HiddenConcentration] = []
+    for e in exposures:
+        if e.tier is not None and e.tier >= 2 and e.exposure >= MAJORITY:
+            hidden.append(
+                HiddenConcentration(
+                    e.product_id,
+                    "company",
+                    e.company_id,
+                    e.item_id,
+                    e.exposure,
+                    e.tier,
+                    0.0,
+                    f"{e.exposure:.0%} of the {e.item_id} in {e.product_id} comes from "
+                    f"{e.company_id}, a tier-{e.tier} supplier the focal company does not buy from.",
+                )
+            )
+    for p, j, cc, share in deep:
+        vis = visible.get((p, cc), 0.0)
+        if vis < MAJORITY:
+            hidden.append(
+                HiddenConcentration(
+                    p,
+                    "country",
+                    cc,
+                    j,
+                    round(share, 6),
+                    None,
+                    round(vis, 6),
+                    f"{share:.0%} of the {j} in {p} comes from {cc}, while the tier-1 suppliers "
+                    f"show at most {vis:.0%} from {cc}.",
+                )
+            )
+    hidden.sort(key=lambda h: (-h.share, h.product_id, h.kind, h.subject_id, h.item_id))
+    return Concentration(
+        tuple(hhi),
+        tuple(exposures),
+        tuple(country_rows),
+        tuple(hidden),
+        tuple(_convergence(ctx, nec, exposure_of)),
+        iterations,
+        truncated,
+    )
+
+
+def _convergence(
+    ctx: Context, nec: Necessity, exposure_of: dict[tuple[str, str], float]
+) -> list[Convergence]:
+    gg, m = ctx.goals, ctx.model
+    tier1: dict[str, set[str]] = defaultdict(set)
+    for r, (c, _) in enumerate(gg.receive):
+        if c != m.focal:
+            continue
+        for g, _, _ in gg.alternatives[r]:
+            supplier = gg.deliver[g][0]
+            needs = nec.deliver[g]
+            if needs is None:
+                continue
+            for e in needs:
+                if gg.element_kind[e] == "company":
+                    tier1[gg.elements[e]].add(supplier)
+    products: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for (p, c), v in exposure_of.items():
+        if v >= MAJORITY:
+            products[c].append((p, round(v, 6)))
+    out = []
+    for c in sorted(set(tier1) | set(products)):
+        t = ctx.tier(c)
+        if t is None or t < 2:
+            continue
+        deps = tuple(sorted(tier1.get(c, set()) - {c}))
+        prods = tuple(sorted(products.get(c, [])))
+        if len(deps) < 2:
+            continue
+        parts = []
+        if len(deps) >= 2:
+            parts.append(
+                f"{len(deps)} tier-1 suppliers ({', '.join(deps[:5])}{', ...' if len(deps) > 5 else ''}) cannot deliver without it"
+            )
+        if len(prods) >= 2:
+            parts.append(f"{len(prods)} products get at least half of an input through it")
+        out.append(Convergence(c, t, deps, prods, f"{c} (tier {t}): " + "; ".join(parts) + "."))
+    out.sort(key=lambda v: (-len(v.tier1_dependents), -len(v.products), v.company_id))
+    return out

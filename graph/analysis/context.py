@@ -1,0 +1,118 @@
+"""Everything the analyses read, indexed once from the projection.
+
+:class:`Context` holds the node attributes by id, the people and KPI rows, the
+AND/OR :class:`~tierscope.graph.analysis.availability.SupplyModel` and its
+compiled :class:`~tierscope.graph.analysis.goals.GoalGraph`, so that each
+analysis is a small function of it and the projection is walked only once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tierscope.graph.analysis.availability import SupplyModel
+from tierscope.graph.analysis.goals import GoalGraph
+from tierscope.graph.projection import Projection
+
+__all__ = ["DEFAULT_RECOVERY_DAYS", "Context"]
+
+#: DESIGN.md: time to recover when neither the site nor the company gives one.
+DEFAULT_RECOVERY_DAYS = 30.0
+
+
+@dataclass
+class Context:
+    """The projection's facts by id, plus the supply model and goal graph."""
+
+    focal: str
+    snapshot: str | None
+    companies: dict[str, dict[str, Any]]
+    items: dict[str, dict[str, Any]]
+    sites: dict[str, dict[str, Any]]
+    people: dict[str, dict[str, Any]]
+    sponsors: dict[str, list[str]]  # company -> person ids
+    contacts: dict[str, list[tuple[str, bool]]]  # company -> (person id, primary)
+    kpis: list[dict[str, Any]]
+    model: SupplyModel
+    goals: GoalGraph
+    parent: dict[str, str] = field(default_factory=dict)  # company -> parent group
+
+    @classmethod
+    def from_projection(cls, g: Projection) -> Context:
+        by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for (label, node_id), d in g.nodes(data=True):
+            by_label[label][node_id] = d
+        sponsors: dict[str, list[str]] = defaultdict(list)
+        contacts: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        parent: dict[str, str] = {}
+        for u, v, k, d in g.edges(keys=True, data=True):
+            if k[0] == "SPONSORS":
+                sponsors[v[1]].append(u[1])
+            elif k[0] == "CONTACT_FOR":
+                contacts[v[1]].append((u[1], bool(d.get("primary"))))
+            elif k[0] == "PART_OF":
+                parent[u[1]] = v[1]
+        model = SupplyModel.from_projection(g)
+        return cls(
+            focal=str(g.graph["focal_id"]),
+            snapshot=g.graph.get("snapshot"),
+            companies=dict(by_label["Company"]),
+            items=dict(by_label["Item"]),
+            sites=dict(by_label["Site"]),
+            people=dict(by_label["Person"]),
+            sponsors={c: sorted(p) for c, p in sponsors.items()},
+            contacts={c: sorted(p) for c, p in contacts.items()},
+            kpis=list(by_label["Kpi"].values()),
+            model=model,
+            goals=GoalGraph.build(model),
+            parent=parent,
+        )
+
+    # -- small helpers used by several analyses --------------------------------------
+
+    def name(self, node_id: str) -> str:
+        """Display name of a company, site, item or person (the id when it has none)."""
+        for table in (self.companies, self.items, self.sites, self.people):
+            d = table.get(node_id)
+            if d is not None:
+                return str(d.get("name") or node_id)
+        return node_id
+
+    def tier(self, company: str) -> int | None:
+        t = self.companies.get(company, {}).get("tier")
+        return None if t is None else int(t)
+
+    def revenue_per_day(self, product: str) -> float:
+        return _num(self.items.get(product, {}).get("revenue_per_day"))
+
+    def inventory_days(self, product: str) -> float:
+        """Time to survive: ``inventory_days`` of the product, 0 when unknown."""
+        return _num(self.items.get(product, {}).get("inventory_days"))
+
+    def recovery_days(self, node_id: str) -> tuple[float, bool]:
+        """Time to recover of a site or company, and whether it is the 30-day default."""
+        d = self.sites.get(node_id) or self.companies.get(node_id) or {}
+        v = d.get("recovery_days")
+        if v is None or v != v:
+            return DEFAULT_RECOVERY_DAYS, True
+        return float(v), False
+
+    def group(self, company: str) -> str:
+        """The top parent group of ``company`` (itself when it has none)."""
+        seen = {company}
+        while company in self.parent and self.parent[company] not in seen:
+            company = self.parent[company]
+            seen.add(company)
+        return company
+
+
+def _num(v: object) -> float:
+    if v is None or isinstance(v, bool):
+        return 0.0
+    try:
+        x = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+    return 0.0 if x != x else x

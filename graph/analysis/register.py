@@ -1,0 +1,377 @@
+"""The risk register: one ranked list of findings across every analysis.
+
+Each finding has a kind, a severity, the revenue at stake where it is known, a
+sentence a manager understands and the evidence. Ranking: severity first, then
+revenue at stake, then kind and subject id (so the order is reproducible).
+
+Severities
+    ``critical`` — something whose failure alone stops a product: a single
+    point of failure (company or site), or a single country outage.
+    ``high`` — hidden concentration of at least 90% of an input in one company
+    or country below tier 1, convergence (several tier-1 suppliers cannot
+    deliver without one upstream company), and coverage gaps at structurally
+    critical partners.
+    ``medium`` — hidden concentration of 50-90%, coverage gaps at key-segment
+    partners, declared segments the graph contradicts, declining KPIs of
+    critical partners.
+    ``low`` — everything else worth knowing: missed KPI targets, declared tiers
+    that differ from the computed ones, overloaded relationship owners.
+
+Revenue at stake: for a company or site, the Risk Exposure Index (revenue lost
+while it recovers, TTR against each product's TTS); for a country, the revenue
+a 30-day outage of it loses; for concentration and coverage, the exposed
+share of the products' revenue over 30 days (or the partner's TTR) beyond
+inventory.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tierscope.graph.analysis.concentration import Concentration, HiddenConcentration
+from tierscope.graph.analysis.context import DEFAULT_RECOVERY_DAYS, Context
+from tierscope.graph.analysis.coverage import KEY_SEGMENTS, Coverage, Structure
+from tierscope.graph.analysis.scenarios import ExposureIndexEntry
+from tierscope.graph.analysis.spof import SinglePoint
+
+__all__ = ["SEVERITIES", "Finding", "build", "rank"]
+
+SEVERITIES = ("critical", "high", "medium", "low")
+#: hidden concentration at or above this share is ``high`` (a near-sole source), else ``medium``
+NEAR_SOLE = 0.9
+_KIND_ORDER = (
+    "single_point_of_failure",
+    "country_outage",
+    "hidden_concentration",
+    "convergence",
+    "coverage_no_sponsor",
+    "coverage_few_contacts",
+    "segment_mismatch",
+    "kpi_declining",
+    "kpi_below_target",
+    "overloaded_owner",
+    "declared_tier_mismatch",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    severity: str
+    subject_id: str
+    subject_type: str  # "company", "site", "country", "person"
+    sentence: str
+    revenue_at_stake: float | None = None
+    products: tuple[str, ...] = ()
+    evidence: dict[str, Any] = field(default_factory=dict)
+    rank: int = 0
+
+
+def rank(findings: list[Finding]) -> list[Finding]:
+    """Order findings and number them 1..n."""
+    order = sorted(
+        findings,
+        key=lambda f: (
+            SEVERITIES.index(f.severity),
+            -(f.revenue_at_stake or 0.0),
+            _KIND_ORDER.index(f.kind) if f.kind in _KIND_ORDER else len(_KIND_ORDER),
+            f.subject_id,
+        ),
+    )
+    return [
+        Finding(
+            f.kind,
+            f.severity,
+            f.subject_id,
+            f.subject_type,
+            f.sentence,
+            f.revenue_at_stake,
+            f.products,
+            f.evidence,
+            k,
+        )
+        for k, f in enumerate(order, 1)
+    ]
+
+
+def build(
+    ctx: Context,
+    spofs: list[SinglePoint],
+    rxi: list[ExposureIndexEntry],
+    conc: Concentration,
+    cov: Coverage,
+    structure: dict[str, Structure],
+) -> list[Finding]:
+    """Every finding of the analyses, ranked."""
+    out: list[Finding] = []
+    by_node: dict[str, list[SinglePoint]] = defaultdict(list)
+    for s in spofs:
+        by_node[s.node_id].append(s)
+    stake = {e.node_id: e for e in rxi}
+    for node, items in by_node.items():
+        products = tuple(sorted({s.product_id for s in items}))
+        first = min(items, key=lambda s: (len(s.path), s.product_id))
+        kind = first.node_type
+        if kind == "country":
+            continue
+        e = stake.get(node)
+        ttr = (
+            f" It takes {e.recovery_days:g} days to recover{' (assumed)' if e.recovery_days_assumed else ''}."
+            if e
+            else ""
+        )
+        tier = ctx.tier(node) if kind == "company" else None
+        where = f"tier-{tier} " if tier else ""
+        sentence = (
+            f"{ctx.name(node)} ({node}), a {where}{'site' if kind == 'site' else 'company'}, "
+            f"alone stops {_list(products)}: {first.summary}{ttr}"
+        )
+        out.append(
+            Finding(
+                "single_point_of_failure",
+                "critical",
+                node,
+                kind,
+                sentence,
+                e.revenue_lost if e else 0.0,
+                products,
+                {
+                    "path": list(first.path),
+                    "steps": [s.text for s in first.evidence],
+                    "assumptions": list(first.assumptions),
+                    "tier": tier,
+                },
+            )
+        )
+    # single country outages: revenue of a 30-day outage
+    countries: dict[str, list[str]] = defaultdict(list)
+    for s in spofs:
+        if s.node_type == "country":
+            countries[s.node_id].append(s.product_id)
+    for cc, stopped in countries.items():
+        lost = sum(
+            ctx.revenue_per_day(p) * max(0.0, DEFAULT_RECOVERY_DAYS - ctx.inventory_days(p))
+            for p in stopped
+        )
+        out.append(
+            Finding(
+                "country_outage",
+                "critical",
+                cc,
+                "country",
+                f"An outage in {cc} alone stops {_list(sorted(stopped))}.",
+                lost,
+                tuple(sorted(stopped)),
+                {"days": DEFAULT_RECOVERY_DAYS},
+            )
+        )
+    # hidden concentration and convergence
+    seen_hidden: dict[tuple[str, str], list[HiddenConcentration]] = defaultdict(list)
+    for h in conc.hidden:
+        seen_hidden[(h.kind, h.subject_id)].append(h)
+    spof_nodes = set(by_node)
+    for (kind, subject), hs in seen_hidden.items():
+        if kind == "company" and subject in spof_nodes:
+            continue  # already a single point of failure: the stronger finding
+        prods = tuple(sorted({h.product_id for h in hs}))
+        top = sorted(hs, key=lambda h: (-h.share, h.product_id, h.item_id))
+        worst = top[0]
+        lost = sum(
+            h.share
+            * ctx.revenue_per_day(h.product_id)
+            * max(0.0, DEFAULT_RECOVERY_DAYS - ctx.inventory_days(h.product_id))
+            for h in _best_per_product(hs)
+        )
+        parts = [f"{h.share:.0%} of the {h.item_id} in {h.product_id}" for h in top[:3]]
+        more = f" (and {len(top) - 3} more)" if len(top) > 3 else ""
+        who = (
+            f"{subject}, a tier-{worst.tier} supplier the focal company does not buy from"
+            if kind == "company"
+            else f"{subject}, while the focal company's own suppliers show at most "
+            f"{max(h.visible_share for h in hs):.0%} from {subject}"
+        )
+        sentence = f"{'; '.join(parts)}{more} come{'s' if len(parts) == 1 else ''} from {who}."
+        out.append(
+            Finding(
+                "hidden_concentration",
+                "high" if worst.share >= NEAR_SOLE else "medium",
+                subject,
+                kind,
+                sentence,
+                lost,
+                prods,
+                {
+                    "items": [
+                        {
+                            "product_id": h.product_id,
+                            "item_id": h.item_id,
+                            "share": round(h.share, 4),
+                        }
+                        for h in top
+                    ],
+                    "visible_share": max(h.visible_share for h in hs),
+                    "tier": worst.tier,
+                },
+            )
+        )
+    for conv in conc.convergence:
+        if conv.company_id in spof_nodes:
+            continue
+        out.append(
+            Finding(
+                "convergence",
+                "high",
+                conv.company_id,
+                "company",
+                conv.sentence,
+                None,
+                tuple(p for p, _ in conv.products),
+                {"tier1_dependents": list(conv.tier1_dependents), "tier": conv.tier},
+            )
+        )
+    # relationship coverage
+    for g in cov.gaps:
+        severity = "high" if g.structure.critical or g.structure.max_exposure >= 0.5 else "medium"
+        out.append(
+            Finding(
+                f"coverage_{g.kind}",
+                severity,
+                g.company_id,
+                "company",
+                g.sentence,
+                g.structure.revenue_at_stake or None,
+                g.structure.spof_products,
+                {
+                    "segment": g.segment,
+                    "sponsors": list(g.sponsors),
+                    "contacts": list(g.contacts),
+                    "structure": g.structure.text,
+                },
+            )
+        )
+    for p in cov.people:
+        if p.overloaded:
+            out.append(
+                Finding(
+                    "overloaded_owner",
+                    "low",
+                    p.person_id,
+                    "person",
+                    f"{p.name} ({p.person_id}) carries {len(p.critical_partners)} critical partners "
+                    f"as {p.role}: {_list(p.critical_partners)}.",
+                    None,
+                    (),
+                    {"critical_partners": list(p.critical_partners)},
+                )
+            )
+    for seg in cov.segments:
+        if seg.mismatch and seg.declared:
+            st = structure.get(seg.company_id)
+            out.append(
+                Finding(
+                    "segment_mismatch",
+                    "medium",
+                    seg.company_id,
+                    "company",
+                    f"{seg.company_id} is declared {seg.declared} but the graph says {seg.computed}: "
+                    + "; ".join(seg.reasons)
+                    + ".",
+                    st.revenue_at_stake if st and st.revenue_at_stake else None,
+                    (),
+                    {
+                        "declared": seg.declared,
+                        "computed": seg.computed,
+                        "reasons": list(seg.reasons),
+                    },
+                )
+            )
+        elif not seg.declared and seg.supply_risk_high:
+            out.append(
+                Finding(
+                    "segment_mismatch",
+                    "medium",
+                    seg.company_id,
+                    "company",
+                    f"{seg.company_id} has no segment, but the graph says {seg.computed}: "
+                    + "; ".join(seg.reasons)
+                    + ".",
+                    None,
+                    (),
+                    {"declared": None, "computed": seg.computed, "reasons": list(seg.reasons)},
+                )
+            )
+    critical = {c for c, st in structure.items() if st.critical} | {
+        c for c, d in ctx.companies.items() if d.get("segment") in KEY_SEGMENTS
+    }
+    for k in cov.kpis:
+        if k.trend == "declining" and k.company_id in critical:
+            out.append(
+                Finding(
+                    "kpi_declining",
+                    "medium",
+                    k.company_id,
+                    "company",
+                    f"{k.company_id}'s {k.metric} is declining ({k.latest:g} in {k.latest_period}"
+                    + (f", target {k.target:g}" if k.target is not None else "")
+                    + ").",
+                    None,
+                    (),
+                    {
+                        "metric": k.metric,
+                        "slope_per_period": k.slope_per_period,
+                        "latest": k.latest,
+                        "target": k.target,
+                    },
+                )
+            )
+        elif k.meets_target is False:
+            out.append(
+                Finding(
+                    "kpi_below_target",
+                    "low",
+                    k.company_id,
+                    "company",
+                    f"{k.company_id}'s {k.metric} is {k.latest:g} in {k.latest_period}, short of the target {k.target:g}.",
+                    None,
+                    (),
+                    {"metric": k.metric, "latest": k.latest, "target": k.target, "trend": k.trend},
+                )
+            )
+    for c, d in sorted(ctx.companies.items()):
+        declared, tier = d.get("declared_tier"), ctx.tier(c)
+        if (
+            declared is not None
+            and declared == declared
+            and tier is not None
+            and int(declared) != tier
+        ):
+            out.append(
+                Finding(
+                    "declared_tier_mismatch",
+                    "low",
+                    c,
+                    "company",
+                    f"{c} is declared tier {int(declared)} but supplies at tier {tier}.",
+                    None,
+                    (),
+                    {"declared_tier": int(declared), "tier": tier},
+                )
+            )
+    return rank(out)
+
+
+def _best_per_product(hs: list[HiddenConcentration]) -> list[HiddenConcentration]:
+    best: dict[str, HiddenConcentration] = {}
+    for h in hs:
+        if h.product_id not in best or h.share > best[h.product_id].share:
+            best[h.product_id] = h
+    return list(best.values())
+
+
+def _list(items: tuple[str, ...] | list[str], most: int = 6) -> str:
+    xs = list(items)
+    if len(xs) > most:
+        return ", ".join(xs[:most]) + f" and {len(xs) - most} more"
+    return ", ".join(xs)

@@ -1,0 +1,224 @@
+"""The full analysis of one ecosystem: every part, timed, in one typed result.
+
+``analyze(projection)`` runs, in order: the context (indexes), the necessity
+sets, single points of failure with evidence, the Risk Exposure Index,
+concentration, coverage (joined with the structural findings), the classical
+views and the risk register. ``Analysis.to_dict()`` is the JSON contract of
+``tierscope analyze --json``; ``Analysis.frames()`` gives one DataFrame per
+table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from tierscope.graph.analysis.classical import ClassicalViews, classical_views
+from tierscope.graph.analysis.concentration import Concentration, concentration
+from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.coverage import Coverage, Structure, coverage
+from tierscope.graph.analysis.register import Finding, build
+from tierscope.graph.analysis.results import frame, jsonable
+from tierscope.graph.analysis.scenarios import ExposureIndexEntry, risk_exposure_index
+from tierscope.graph.analysis.spof import (
+    Necessity,
+    SinglePoint,
+    necessity,
+    single_points_of_failure,
+)
+from tierscope.graph.projection import Projection
+
+__all__ = ["Analysis", "analyze"]
+
+T = TypeVar("T")
+
+
+@dataclass
+class Analysis:
+    snapshot: str | None
+    focal_id: str
+    products: list[dict[str, Any]]
+    single_points_of_failure: list[SinglePoint]
+    country_outages: list[SinglePoint]
+    risk_exposure_index: list[ExposureIndexEntry]
+    concentration: Concentration
+    coverage: Coverage
+    classical: ClassicalViews
+    register: list[Finding]
+    timings: dict[str, float] = field(default_factory=dict)
+    context: Context | None = field(default=None, repr=False)
+    necessity: Necessity | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (documented in the README)."""
+        spofs = [
+            {**jsonable(s), "summary": s.summary, "revenue_per_day": _rpd(self, s.product_id)}
+            for s in self.single_points_of_failure
+        ]
+        return {
+            "snapshot": self.snapshot,
+            "focal_id": self.focal_id,
+            "products": self.products,
+            "register": jsonable(self.register),
+            "single_points_of_failure": spofs,
+            "country_outages": [
+                {
+                    "product_id": s.product_id,
+                    "country": s.node_id,
+                    "path": list(s.path),
+                    "summary": s.summary,
+                }
+                for s in self.country_outages
+            ],
+            "risk_exposure_index": jsonable(self.risk_exposure_index),
+            "concentration": jsonable(self.concentration),
+            "coverage": jsonable(self.coverage),
+            "classical_views": jsonable(self.classical),
+            "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """One DataFrame per table of the analysis (the files of ``analyze --csv``)."""
+        c, v = self.concentration, self.coverage
+        return {
+            "register": frame(self.register),
+            "single_points_of_failure": frame(self.single_points_of_failure),
+            "country_outages": frame(self.country_outages),
+            "risk_exposure_index": frame(self.risk_exposure_index),
+            "hhi": frame(c.hhi),
+            "exposure": frame(c.exposure),
+            "country_exposure": frame(c.country_exposure),
+            "hidden_concentration": frame(c.hidden),
+            "convergence": frame(c.convergence),
+            "coverage_gaps": frame(v.gaps),
+            "people": frame(v.people),
+            "segments": frame(v.segments),
+            "kpis": frame(v.kpis),
+            "classical_disagreements": frame(self.classical.disagreements),
+        }
+
+
+def _rpd(a: Analysis, product: str) -> float | None:
+    for p in a.products:
+        if p["product_id"] == product:
+            return float(p["revenue_per_day"])
+    return None
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def part(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t
+
+    def run(self, name: str, fn: Callable[[], T]) -> T:
+        with self.part(name):
+            return fn()
+
+
+def analyze(g: Projection | Context) -> Analysis:
+    """Every analysis of DESIGN.md over projection ``g`` (or an already built context)."""
+    timer = _Timer()
+    ctx = g if isinstance(g, Context) else timer.run("index", lambda: Context.from_projection(g))
+    nec = timer.run("necessity", lambda: necessity(ctx.goals))
+    every = timer.run(
+        "single_points_of_failure", lambda: single_points_of_failure(nec, countries=True)
+    )
+    spofs = [s for s in every if s.node_type != "country"]
+    outages = [s for s in every if s.node_type == "country"]
+    rxi = timer.run("risk_exposure_index", lambda: risk_exposure_index(ctx, spofs))
+    conc = timer.run("concentration", lambda: concentration(ctx, nec))
+    structure = timer.run("structure", lambda: _structure(ctx, nec, spofs, outages, rxi, conc))
+    cov = timer.run("coverage", lambda: coverage(ctx, structure))
+    classical = timer.run("classical_views", lambda: classical_views(ctx, spofs))
+    register = timer.run("register", lambda: build(ctx, every, rxi, conc, cov, structure))
+    baseline = {
+        ctx.goals.deliver[nec.product_goal(p)][1]
+        for p in ctx.model.products
+        if nec.delivered[nec.product_goal(p)]
+    }
+    products = [
+        {
+            "product_id": p,
+            "name": ctx.name(p),
+            "revenue_per_day": ctx.revenue_per_day(p),
+            "inventory_days": ctx.inventory_days(p),
+            "available": p in baseline,
+            "single_points_of_failure": sum(1 for s in spofs if s.product_id == p),
+        }
+        for p in ctx.model.products
+    ]
+    timer.timings["total"] = sum(timer.timings.values())
+    return Analysis(
+        ctx.snapshot,
+        ctx.focal,
+        products,
+        spofs,
+        outages,
+        rxi,
+        conc,
+        cov,
+        classical,
+        register,
+        timer.timings,
+        ctx,
+        nec,
+    )
+
+
+def _structure(
+    ctx: Context,
+    nec: Necessity,
+    spofs: list[SinglePoint],
+    outages: list[SinglePoint],
+    rxi: list[ExposureIndexEntry],
+    conc: Concentration,
+) -> dict[str, Structure]:
+    products: dict[str, set[str]] = defaultdict(set)
+    for s in spofs:
+        if s.node_type == "company":
+            products[s.node_id].add(s.product_id)
+    stake = {e.node_id: e.revenue_lost for e in rxi}
+    exposure: dict[str, float] = defaultdict(float)
+    exposed_stake: dict[str, float] = defaultdict(float)  # exposure-weighted loss over its TTR
+    for e in conc.exposure:
+        exposure[e.company_id] = max(exposure[e.company_id], e.exposure)
+        ttr, _ = ctx.recovery_days(e.company_id)
+        exposed_stake[e.company_id] += (
+            e.exposure
+            * ctx.revenue_per_day(e.product_id)
+            * max(0.0, ttr - ctx.inventory_days(e.product_id))
+        )
+    converging = {c.company_id for c in conc.convergence}
+    sole: dict[str, set[str]] = defaultdict(set)
+    for h in conc.hhi:
+        if h.buyer_id == ctx.focal and h.suppliers == 1:
+            sole[h.top_supplier].add(h.item_id)
+    country_stops: dict[str, set[str]] = defaultdict(set)
+    for s in outages:
+        country_stops[s.node_id].add(s.product_id)
+    out = {}
+    for c, d in ctx.companies.items():
+        cc = d.get("country")
+        out[c] = Structure(
+            tuple(sorted(products.get(c, ()))),
+            stake.get(c) or exposed_stake.get(c, 0.0),
+            exposure.get(c, 0.0),
+            c in converging,
+            tuple(sorted(sole.get(c, ()))),
+            tuple(sorted(country_stops.get(str(cc), ()))) if cc else (),
+        )
+    del nec
+    return out
