@@ -6,10 +6,12 @@
   graph.
 * **Dominators** of each product in the supply flow: a directed graph from a
   virtual source (linked to every node nothing flows into) along supplies
-  (supplier → site → buyer), critical dependencies (provider → dependent) and
-  from the suppliers of each product's inputs to the product. ``d`` dominates
-  ``p`` when every path from the source to ``p`` passes through ``d``
-  (Cooper, Harvey and Kennedy's algorithm, as implemented by networkx).
+  (supplier → site → buyer), critical dependencies (provider → dependent), from
+  the focal company's suppliers of each input to an *input line* of the product,
+  and from the lines to the product. ``d`` dominates a line when every path from
+  the source to it passes through ``d`` (Cooper, Harvey and Kennedy's
+  algorithm, as implemented by networkx); a product's dominators are those of
+  its lines.
 
 Both see a plain graph, not the AND/OR rules, so they disagree with the exact
 single points of failure: an assembly needs *all* its inputs, so a node can stop
@@ -102,9 +104,11 @@ def flow_graph(ctx: Context) -> nx.DiGraph[Node]:
         f.add_node(node)
         needed, _ = m.inputs(m.focal, p)
         for j in needed:
+            line = ("input", f"{p}\x1f{j}")
+            f.add_edge(line, node)
             for k in m.inbound.get((m.focal, j), ()):
                 s = m.supplies[k]
-                f.add_edge(("site", s.site) if s.site else ("company", s.supplier), node)
+                f.add_edge(("site", s.site) if s.site else ("company", s.supplier), line)
         for provider in m.critical_providers.get(m.focal, ()):
             f.add_edge(("company", provider), node)
     sources = [n for n, deg in f.in_degree() if deg == 0]

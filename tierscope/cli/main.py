@@ -19,7 +19,9 @@ from rich.table import Table
 
 from tierscope import __version__
 from tierscope.cli import db
+from tierscope.cli.analysis import analyze_command, print_register, scenario_command
 from tierscope.cli.common import console, err, handle_errors, open_store, state
+from tierscope.graph.analysis.run import analyze
 from tierscope.graph.mapping import total_rows
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import LoadSummary, Store
@@ -36,6 +38,8 @@ app = typer.Typer(
     "concentration and coverage gaps.",
 )
 app.add_typer(db.app, name="db")
+app.command("analyze")(analyze_command)
+app.command("scenario")(scenario_command)
 
 BundlePath = Annotated[
     Path, typer.Argument(help="A folder of CSV files, an .xlsx workbook or a .zip of CSV files.")
@@ -129,7 +133,17 @@ def demo(
             f"({result.rows_written:,} rows, {result.seconds:.1f} s).",
             markup=False,
         )
-        _print_summary(summarize(read_projection(store)), as_json)
+        g = read_projection(store)
+        _print_summary(summarize(g), as_json)
+        if not as_json:
+            with err.status("Analysing…"):
+                analysis = analyze(g)
+            print_register(analysis, top=15)
+            err.print(
+                "Next: `tierscope analyze` (all findings, --json, --csv DIR), "
+                "`tierscope scenario --country TW --days 30`.",
+                markup=False,
+            )
 
 
 @app.command()

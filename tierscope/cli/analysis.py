@@ -1,0 +1,175 @@
+"""``tierscope analyze`` and ``tierscope scenario``: the risk register and what-if scenarios."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from tierscope.cli.common import console, err, handle_errors, open_store
+from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.results import jsonable
+from tierscope.graph.analysis.run import Analysis, analyze
+from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
+from tierscope.graph.errors import TierscopeError
+from tierscope.graph.projection import read_projection
+
+__all__ = ["analyze_command", "print_register", "scenario_command"]
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def analyze_command(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (see README).")
+    ] = False,
+    csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="Write one CSV file per table into this folder.", file_okay=False
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows of the register to print.")] = 25,
+) -> None:
+    """Run every analysis on the loaded ecosystem and print the ranked risk register."""
+    with handle_errors(), open_store() as store:
+        with err.status("Reading the ecosystem…"):
+            g = read_projection(store)
+        with err.status("Analysing…"):
+            result = analyze(g)
+        if csv is not None:
+            written = write_csv(result, csv)
+            err.print(f"Wrote {len(written)} CSV files to {csv}", markup=False)
+        if as_json:
+            print(json.dumps(result.to_dict(), ensure_ascii=False))
+        elif csv is None:
+            print_register(result, top)
+
+
+def write_csv(result: Analysis, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, df in result.frames().items():
+        path = folder / f"{name}.csv"
+        for col in df.columns:
+            if df[col].map(lambda v: isinstance(v, (list, dict))).any():
+                df[col] = df[col].map(
+                    lambda v: (
+                        json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                    )
+                )
+        df.to_csv(path, index=False)
+        out.append(path)
+    return out
+
+
+_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
+
+
+def print_register(result: Analysis, top: int) -> None:
+    products = result.products
+    at_risk = {p for f in result.register if f.severity == "critical" for p in f.products}
+    t = Table(
+        title=f"Risk register — {len(result.register)} findings, {len(at_risk)} of {len(products)} "
+        f"products can be stopped by one failure (snapshot {result.snapshot})",
+        show_lines=False,
+    )
+    t.add_column("#", justify="right")
+    t.add_column("severity")
+    t.add_column("kind")
+    t.add_column("subject")
+    t.add_column("at stake", justify="right")
+    t.add_column("why", overflow="fold")
+    for f in result.register[:top]:
+        t.add_row(
+            str(f.rank),
+            f"[{_STYLE[f.severity]}]{f.severity}[/]",
+            f.kind.replace("_", " "),
+            _escape(f.subject_id),
+            f"{f.revenue_at_stake:,.0f}" if f.revenue_at_stake else "",
+            _escape(f.sentence),
+        )
+    console.print(t)
+    if len(result.register) > top:
+        console.print(
+            f"… {len(result.register) - top} more: --top N, --json or --csv DIR for all.",
+            markup=False,
+        )
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def scenario_command(
+    fail: Annotated[
+        list[str] | None,
+        typer.Option("--fail", help="Company or site ids to fail, comma-separated (repeatable)."),
+    ] = None,
+    country: Annotated[
+        list[str] | None,
+        typer.Option("--country", help="Country codes to fail, comma-separated (repeatable)."),
+    ] = None,
+    days: Annotated[
+        float, typer.Option("--days", min=0, help="How long the failure lasts.")
+    ] = 30.0,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (see README).")
+    ] = False,
+) -> None:
+    """Fail companies, sites or whole countries for D days: what stops, when, and what it costs."""
+    with handle_errors(), open_store() as store:
+        ids, countries = _split(fail), _split(country)
+        if not ids and not countries:
+            raise TierscopeError("nothing to fail: give --fail ID,... and/or --country CC,...")
+        with err.status("Reading the ecosystem…"):
+            ctx = Context.from_projection(read_projection(store))
+        for i in ids:
+            if i not in ctx.companies and i not in ctx.sites:
+                raise UnknownFailure(
+                    "company or site", i, "give ids from companies.csv or sites.csv"
+                )
+        companies = [i for i in ids if i in ctx.companies]
+        sites = [i for i in ids if i in ctx.sites]
+        result = run_scenario(ctx, companies, sites, countries, days)
+        if as_json:
+            print(json.dumps(scenario_dict(result), ensure_ascii=False))
+        else:
+            print_scenario(result)
+
+
+def scenario_dict(s: Scenario) -> dict[str, Any]:
+    d: dict[str, Any] = jsonable(s)
+    return d
+
+
+def print_scenario(s: Scenario) -> None:
+    what = ", ".join([*s.failed_companies, *s.failed_sites, *s.failed_countries])
+    console.print(
+        f"Scenario: {what} fail for {s.days:g} days — {s.down_companies} companies and "
+        f"{s.down_sites} sites down; {len(s.stopped_products)} products stop; revenue lost "
+        f"{s.revenue_lost:,.0f}.",
+        markup=False,
+    )
+    if not s.stopped_products:
+        return
+    t = Table()
+    for col in ("product", "stops after (days)", "days stopped", "revenue lost", "why"):
+        t.add_column(col, overflow="fold")
+    for p in s.stopped_products:
+        note = " (inventory covers it)" if p.covered_by_inventory else ""
+        t.add_row(
+            _escape(p.product_id),
+            f"{p.stops_after_days:g}",
+            f"{p.days_stopped:g}{note}",
+            f"{p.revenue_lost:,.0f}",
+            _escape(" ".join(p.evidence[:3])),
+        )
+    console.print(t)
