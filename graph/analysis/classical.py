@@ -125,16 +125,15 @@ def product_dominators(
     idom = nx.immediate_dominators(f, ROOT)
     out: dict[str, tuple[str, ...]] = {}
     for p in ctx.model.products:
-        chain: list[str] = []
-        node = ("product", p)
-        if node not in idom:  # unreachable from any source
-            out[p] = ()
-            continue
-        while node != ROOT:
-            node = idom[node]
-            if node != ROOT and node[0] in ("company", "site") and node[1] != ctx.focal:
-                chain.append(node[1])
-        out[p] = tuple(sorted(chain))
+        found: set[str] = set()
+        targets = [ln for ln in f.predecessors(("product", p)) if ln[0] == "input"]
+        for start in targets or [("product", p)]:
+            node = start
+            while node in idom and node != ROOT:
+                node = idom[node]
+                if node[0] in ("company", "site") and node[1] != ctx.focal:
+                    found.add(node[1])
+        out[p] = tuple(sorted(found))
     return out
 
 

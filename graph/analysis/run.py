@@ -24,7 +24,7 @@ from tierscope.graph.analysis.concentration import Concentration, concentration
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.coverage import Coverage, Structure, coverage
 from tierscope.graph.analysis.register import Finding, build
-from tierscope.graph.analysis.results import frame, jsonable
+from tierscope.graph.analysis.results import dumps, frame, jsonable, shallow
 from tierscope.graph.analysis.scenarios import ExposureIndexEntry, risk_exposure_index
 from tierscope.graph.analysis.spof import (
     Necessity,
@@ -55,33 +55,48 @@ class Analysis:
     context: Context | None = field(default=None, repr=False)
     necessity: Necessity | None = field(default=None, repr=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract (documented in the README)."""
+    def contract(self) -> dict[str, Any]:
+        """The JSON contract (documented in the README), with the result objects still in it:
+        :func:`~tierscope.graph.analysis.results.dumps` writes it as JSON text."""
+        rpd = {str(p["product_id"]): float(p["revenue_per_day"]) for p in self.products}
         spofs = [
-            {**jsonable(s), "summary": s.summary, "revenue_per_day": _rpd(self, s.product_id)}
+            {
+                **shallow(s),
+                "summary": s.summary,
+                "revenue_per_day": rpd.get(s.product_id),
+            }
             for s in self.single_points_of_failure
         ]
         return {
             "snapshot": self.snapshot,
             "focal_id": self.focal_id,
             "products": self.products,
-            "register": jsonable(self.register),
+            "register": self.register,
             "single_points_of_failure": spofs,
             "country_outages": [
                 {
                     "product_id": s.product_id,
                     "country": s.node_id,
-                    "path": list(s.path),
+                    "path": s.path,
                     "summary": s.summary,
                 }
                 for s in self.country_outages
             ],
-            "risk_exposure_index": jsonable(self.risk_exposure_index),
-            "concentration": jsonable(self.concentration),
-            "coverage": jsonable(self.coverage),
-            "classical_views": jsonable(self.classical),
+            "risk_exposure_index": self.risk_exposure_index,
+            "concentration": self.concentration,
+            "coverage": self.coverage,
+            "classical_views": self.classical,
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract as plain Python data."""
+        d: dict[str, Any] = jsonable(self.contract())
+        return d
+
+    def to_json(self) -> str:
+        """The JSON contract as text (the output of ``tierscope analyze --json``)."""
+        return dumps(self.contract())
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """One DataFrame per table of the analysis (the files of ``analyze --csv``)."""
@@ -102,13 +117,6 @@ class Analysis:
             "kpis": frame(v.kpis),
             "classical_disagreements": frame(self.classical.disagreements),
         }
-
-
-def _rpd(a: Analysis, product: str) -> float | None:
-    for p in a.products:
-        if p["product_id"] == product:
-            return float(p["revenue_per_day"])
-    return None
 
 
 class _Timer:

@@ -8,11 +8,9 @@ the evidence reads right.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import networkx as nx
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from randomnets import COUNTRIES, build, networks
 
 from tierscope.graph.analysis.availability import SupplyModel, evaluate
 from tierscope.graph.analysis.goals import GoalGraph
@@ -21,66 +19,6 @@ from tierscope.graph.analysis.spof import necessity, single_points_of_failure
 from tierscope.graph.projection import Projection, read_projection
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle
-
-COUNTRIES = ["DE", "CN", "TW"]
-
-
-def build(
-    companies: dict[str, str],
-    supplies: list[tuple[str, str, str, str | None]],
-    bom: list[tuple[str, str]],
-    sites: dict[str, tuple[str, str]],
-    critical: list[tuple[str, str]],
-    products: tuple[str, ...] = ("P", "Q"),
-) -> Projection:
-    g: Projection = nx.MultiDiGraph(focal_id="F")
-    for c, country in companies.items():
-        g.add_node(("Company", c), id=c, country=country, kind="focal" if c == "F" else "supplier")
-    for p in products:
-        g.add_node(("Item", p), id=p, kind="product")
-    for s, (c, country) in sites.items():
-        g.add_node(("Site", s), id=s, company_id=c, country=country)
-    for k, (a, b, item, site) in enumerate(supplies):
-        props: dict[str, Any] = {"item_id": item}
-        if site is not None:
-            props["site_id"] = site
-        g.add_edge(("Company", a), ("Company", b), ("SUPPLIES", str(k)), **props)
-    for parent, child in bom:
-        g.add_edge(("Item", parent), ("Item", child), ("REQUIRES", parent + child))
-    for a, b in critical:
-        g.add_edge(("Company", a), ("Company", b), ("DEPENDS_ON", a + b), critical=True)
-    return g
-
-
-@st.composite
-def networks(draw: st.DrawFn) -> Projection:
-    n = draw(st.integers(1, 7))
-    names = ["F"] + [f"C{k}" for k in range(n)]
-    companies = {c: draw(st.sampled_from(COUNTRIES)) for c in names}
-    sites: dict[str, tuple[str, str]] = {}
-    for c in names:
-        for k in range(draw(st.integers(0, 2))):
-            sites[f"S-{c}-{k}"] = (c, draw(st.sampled_from(COUNTRIES)))
-    items = ["P", "Q", "A", "B", "X", "Y"]
-    supplies: dict[tuple[str, str, str], str | None] = {}
-    for _ in range(draw(st.integers(0, 16))):
-        a = draw(st.sampled_from(names[1:]))
-        b = draw(st.sampled_from(names))
-        item = draw(st.sampled_from(items[2:]))
-        if a == b:
-            continue
-        own = [s for s, (c, _) in sites.items() if c == a]
-        site = draw(st.sampled_from([None, *own]))
-        supplies[(a, b, item)] = site
-    # BOM edges may point "backwards" too: loops through supplies are then possible
-    bom = draw(st.lists(st.tuples(st.sampled_from(items), st.sampled_from(items[2:])), max_size=8))
-    bom_set = sorted({(a, b) for a, b in bom if a != b and items.index(a) < items.index(b)})
-    critical = draw(
-        st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names[1:])), max_size=3)
-    )
-    crit = sorted({(a, b) for a, b in critical if a != b})
-    rows = [(a, b, i, s) for (a, b, i), s in sorted(supplies.items())]
-    return build(companies, rows, bom_set, sites, crit)
 
 
 def fast(g: Projection, countries: bool = False) -> dict[str, set[str]]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from tierscope.cli.common import console, err, handle_errors, open_store
 from tierscope.graph.analysis.context import Context
-from tierscope.graph.analysis.results import jsonable
+from tierscope.graph.analysis.results import dumps
 from tierscope.graph.analysis.run import Analysis, analyze
 from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
 from tierscope.graph.errors import TierscopeError
@@ -46,7 +46,7 @@ def analyze_command(
             written = write_csv(result, csv)
             err.print(f"Wrote {len(written)} CSV files to {csv}", markup=False)
         if as_json:
-            print(json.dumps(result.to_dict(), ensure_ascii=False))
+            print(result.to_json())
         elif csv is None:
             print_register(result, top)
 
@@ -140,14 +140,9 @@ def scenario_command(
         sites = [i for i in ids if i in ctx.sites]
         result = run_scenario(ctx, companies, sites, countries, days)
         if as_json:
-            print(json.dumps(scenario_dict(result), ensure_ascii=False))
+            print(dumps(result))
         else:
             print_scenario(result)
-
-
-def scenario_dict(s: Scenario) -> dict[str, Any]:
-    d: dict[str, Any] = jsonable(s)
-    return d
 
 
 def print_scenario(s: Scenario) -> None:
