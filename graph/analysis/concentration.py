@@ -328,27 +328,33 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     by_country = gm @ w_r
     by_country_first = gm @ first
     focal_buys = {j for c, j in gg.receive if c == m.focal}
+    key_j = [str(j) for j in keys.get_level_values(0)]
+    key_cc = [str(cc) for cc in keys.get_level_values(1)]
+    key_item = np.array([item_pos[j] for j in key_j], dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tot = total[key_item]
+        share_m = np.where(tot > 0, by_country / np.where(tot > 0, tot, 1.0), 0.0)
+        tot_first = total_first[key_item]
+        vis_m = np.where(
+            (by_country_first > 0) & (tot_first > 0),
+            by_country_first / np.where(tot_first > 0, tot_first, 1.0),
+            0.0,
+        )
     country_rows: list[CountryExposure] = []
-    visible: dict[tuple[str, str], float] = defaultdict(float)  # (product, country) tier-1 view
+    # (product, country) -> the largest share of any item the tier-1 suppliers show from it
+    visible: dict[tuple[str, str], float] = defaultdict(float)
+    vk, vp = np.nonzero(vis_m > 0)
+    for k, pcol, v in zip(vk.tolist(), vp.tolist(), vis_m[vk, vp].tolist(), strict=True):
+        key = (products[pcol], key_cc[k])
+        visible[key] = max(visible[key], v)
     deep: list[tuple[str, str, str, float]] = []
-    for k, (j, cc) in enumerate(keys):
-        ti = item_pos[str(j)]
-        nonzero: list[int] = np.flatnonzero(by_country[k] > 0).tolist()
-        for pcol in nonzero:
-            tot = total[ti, pcol]
-            if tot <= 0:
-                continue
-            share = float(by_country[k, pcol] / tot)
-            p = products[pcol]
-            if by_country_first[k, pcol] > 0:
-                tot_first = float(total_first[ti, pcol])
-                vis = float(by_country_first[k, pcol] / tot_first) if tot_first else 0.0
-                visible[(p, str(cc))] = max(visible[(p, str(cc))], vis)
-            if share >= LISTED_EXPOSURE:
-                below = str(j) not in focal_buys
-                country_rows.append(CountryExposure(p, str(j), str(cc), round(share, 6), below))
-                if below and share >= MAJORITY:
-                    deep.append((p, str(j), str(cc), share))
+    lk, lp = np.nonzero(share_m >= LISTED_EXPOSURE)
+    for k, pcol, share in zip(lk.tolist(), lp.tolist(), share_m[lk, lp].tolist(), strict=True):
+        j, cc = key_j[k], key_cc[k]
+        below = j not in focal_buys
+        country_rows.append(CountryExposure(products[pcol], j, cc, round(share, 6), below))
+        if below and share >= MAJORITY:
+            deep.append((products[pcol], j, cc, share))
     country_rows.sort(key=lambda r: (r.product_id, r.item_id, -r.share, r.country))
 
     hidden: list[HiddenConcentration] = []

@@ -12,7 +12,7 @@ from rich.table import Table
 from tierscope.cli.common import console, err, handle_errors, open_store
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import dumps
-from tierscope.graph.analysis.run import Analysis, analyze
+from tierscope.graph.analysis.run import Analysis, analyze, index
 from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.projection import read_projection
@@ -39,9 +39,9 @@ def analyze_command(
     """Run every analysis on the loaded ecosystem and print the ranked risk register."""
     with handle_errors(), open_store() as store:
         with err.status("Reading the ecosystem…"):
-            g = read_projection(store)
+            ctx = index(read_projection(store))  # the projection itself is freed here
         with err.status("Analysing…"):
-            result = analyze(g)
+            result = analyze(ctx)
         if csv is not None:
             written = write_csv(result, csv)
             err.print(f"Wrote {len(written)} CSV files to {csv}", markup=False)
