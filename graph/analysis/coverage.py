@@ -11,11 +11,13 @@ segments (strategic, bottleneck) and every single point of failure at any
 tier. *Critical* partners (for people's load) are the same set.
 
 The Kraljic check recomputes the segment from the graph: supply risk is high
-for a single point of failure, a partner carrying at least half of some
-product's supply (concentration), a convergence point, or a sole source of an
-item to the focal company (HHI 10,000); profit impact is high for annual spend at or above the
-median of the segmented partners. (high, high) is strategic, (high, low)
-bottleneck, (low, high) leverage, (low, low) routine.
+for a single point of failure, a partner carrying at least half of an
+input of some product at any tier (propagated exposure), a convergence point, or a sole source of an
+item to the focal company (HHI 10,000); profit impact is high for the partners
+of ABC class A by annual spend: the largest spenders that together make up the
+first 80% of the spend with every partner that has one (the one crossing 80%
+included). (high, high) is strategic, (high, low) bottleneck, (low, high)
+leverage, (low, low) routine.
 
 The KPI scorecard takes each partner's metrics from ``kpis.csv``: the latest
 period against target (``higher_is_better`` decides the direction, default
@@ -24,7 +26,6 @@ true) and the trend as the least-squares slope over the periods in order.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -44,6 +45,10 @@ __all__ = [
 KEY_SEGMENTS = ("strategic", "bottleneck")
 #: a person carrying at least this many critical partners is flagged
 MANY = 3
+
+
+#: Kraljic supply risk: a partner carrying at least this much of an input of a product
+DOMINANT = 0.5
 
 
 @dataclass(frozen=True)
@@ -225,9 +230,9 @@ def _people(ctx: Context, structure: dict[str, Structure]) -> list[PersonLoad]:
 
 def _segments(ctx: Context, structure: dict[str, Structure]) -> list[SegmentCheck]:
     spend = {c: _float(d.get("annual_spend")) for c, d in ctx.companies.items()}
-    segmented = [c for c in _partners(ctx) if ctx.companies[c].get("segment")]
-    spends = [s for c in segmented if (s := spend.get(c)) is not None]
-    median = statistics.median(spends) if spends else None
+    class_a, threshold = _class_a(
+        {c: s for c in _partners(ctx) if (s := spend.get(c)) is not None and s > 0}
+    )
     out = []
     for c in _partners(ctx):
         d = ctx.companies[c]
@@ -238,7 +243,7 @@ def _segments(ctx: Context, structure: dict[str, Structure]) -> list[SegmentChec
         reasons = []
         if st.spof_products:
             reasons.append(f"single point of failure of {', '.join(st.spof_products)}")
-        if st.max_exposure >= 0.5:
+        if st.max_exposure >= DOMINANT:
             reasons.append(f"it carries {st.max_exposure:.0%} of an input of a product")
         if st.convergence:
             reasons.append("convergence point")
@@ -246,9 +251,16 @@ def _segments(ctx: Context, structure: dict[str, Structure]) -> list[SegmentChec
             reasons.append(f"sole source of {', '.join(st.sole_source_items)} to the focal company")
         risk = bool(reasons)
         s = spend.get(c)
-        impact = s is not None and median is not None and s >= median
-        if s is not None and median is not None:
-            reasons.append(f"annual spend {s:,.0f} {'>=' if impact else '<'} median {median:,.0f}")
+        impact = c in class_a
+        if s is not None:
+            reasons.append(
+                f"annual spend {s:,.0f} "
+                + (
+                    "is among the partners making up 80% of all spend"
+                    if impact
+                    else f"is below the class-A threshold {threshold:,.0f}"
+                )
+            )
         else:
             reasons.append("no annual spend: profit impact taken as low")
         computed = {
@@ -261,6 +273,20 @@ def _segments(ctx: Context, structure: dict[str, Structure]) -> list[SegmentChec
         )
     out.sort(key=lambda x: (not x.mismatch, not x.supply_risk_high, x.company_id))
     return out
+
+
+def _class_a(spend: dict[str, float], cut: float = 0.8) -> tuple[set[str], float]:
+    """ABC class A: the largest spenders up to and including the one that crosses ``cut``
+    of the total, and the smallest spend in it."""
+    total = sum(spend.values())
+    out: set[str] = set()
+    acc, smallest = 0.0, 0.0
+    for c, s in sorted(spend.items(), key=lambda kv: (-kv[1], kv[0])):
+        if total <= 0 or acc >= cut * total:
+            break
+        out.add(c)
+        acc, smallest = acc + s, s
+    return out, smallest
 
 
 def kpi_scorecard(ctx: Context) -> list[KpiScore]:

@@ -1,0 +1,288 @@
+"""The whole analysis: shares and HHI, concentration, coverage, the register and its contract.
+
+The demo's planted risks (tierscope/loaders/demo/README.md) must all be found
+near the top of the register; the propagated country shares must equal the
+demo builder's own walk; renaming every id must change nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from randomnets import build, networks
+
+from tierscope.graph.analysis.availability import SupplyModel
+from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.run import Analysis, analyze
+from tierscope.graph.projection import Projection, projection_from_records, read_projection
+from tierscope.graph.store import Store
+from tierscope.loaders.bundle import demo_bundle_path, load_bundle, read_valid_bundle
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def demo() -> Analysis:
+    records, snapshot = read_valid_bundle(demo_bundle_path())
+    return analyze(projection_from_records(records, snapshot))
+
+
+def make_demo() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_demo", REPO / "tools" / "make_demo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_demo"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- shares and HHI ---------------------------------------------------------------
+
+
+@settings(max_examples=500, deadline=None)
+@given(g=networks(facts=True))
+def test_shares_of_every_buyer_and_item_sum_to_one_with_the_basis_named(g: Projection) -> None:
+    m = SupplyModel.from_projection(g)
+    for (buyer, item), rows in m.inbound.items():
+        assert sum(m.shares[k] for k in rows) == pytest.approx(1.0)
+        shares = [m.supplies[k].share for k in rows]
+        spends = [m.supplies[k].spend for k in rows]
+        expected = (
+            "share"
+            if all(s is not None and s > 0 for s in shares)
+            else "annual_spend"
+            if all(s is not None and s > 0 for s in spends)
+            else "equal"
+        )
+        assert m.share_basis[(buyer, item)] == expected
+
+
+def hhi_of(facts: list[dict[str, float]]) -> dict[tuple[str, str], tuple[str, float]]:
+    suppliers = [f"S{k}" for k in range(len(facts))]
+    g = build(
+        {"F": "DE", **{s: ["DE", "CN", "TW"][k % 3] for k, s in enumerate(suppliers)}},
+        [(s, "F", "A", None) for s in suppliers],
+        [("P", "A")],
+        {},
+        [],
+        products=("P",),
+        supply_facts=facts,
+    )
+    a = analyze(g)
+    return {(h.buyer_id, h.item_id): (h.basis, h.hhi) for h in a.concentration.hhi}
+
+
+def test_hhi_uses_shares_then_spend_then_an_equal_split() -> None:
+    assert hhi_of([{}]) == {("F", "A"): ("equal", 10_000.0)}  # sole source
+    assert hhi_of([{"share": 0.6}, {"share": 0.4}]) == {("F", "A"): ("share", 5_200.0)}
+    # shares that do not sum to one are normalised: 3 : 1 is 0.75 / 0.25
+    assert hhi_of([{"share": 0.3}, {"share": 0.1}]) == {("F", "A"): ("share", 6_250.0)}
+    # one share missing: spend is used where every supplier has it
+    spend = hhi_of([{"share": 0.9, "annual_spend": 1e6}, {"annual_spend": 3e6}])
+    assert spend == {("F", "A"): ("annual_spend", 6_250.0)}
+    assert hhi_of([{"share": 0.9}, {}, {}]) == {("F", "A"): ("equal", pytest.approx(3_333.3))}
+
+
+def test_the_demo_hhi_rows_name_their_basis_and_flag_high_concentration(demo: Analysis) -> None:
+    rows = {(h.buyer_id, h.item_id): h for h in demo.concentration.hhi}
+    board = rows[("NORVIK", "C-PCBA-DRV")]  # KESTREL 0.6, PENANG 0.4
+    assert (board.basis, board.hhi, board.top_supplier, board.top_share) == (
+        "share",
+        5_200.0,
+        "KESTREL",
+        0.6,
+    )
+    # the parent groups differ (VISTULA, TRICON), so the group HHI is the same
+    assert board.group_hhi == 5_200.0 and board.highly_concentrated
+    assert all(h.hhi == 10_000.0 for h in demo.concentration.hhi if h.suppliers == 1)
+
+
+# -- concentration ----------------------------------------------------------------
+
+
+def test_propagated_country_shares_equal_the_demo_builders_walk(demo: Analysis) -> None:
+    md = make_demo()
+    bundle = md.read_bundle(demo_bundle_path())
+    got: dict[str, dict[str, float]] = {}
+    for row in demo.concentration.country_exposure:
+        if row.product_id == "P-MS20":
+            got.setdefault(row.item_id, {})[row.country] = row.share
+    for item in ("M-NDFEB", "M-NDPR-OXIDE", "M-DY"):
+        expected = md.country_exposure(bundle, "P-MS20", item)
+        assert {cc: round(v, 3) for cc, v in got[item].items()} == expected
+    assert got["M-NDFEB"]["CN"] == pytest.approx(0.72, abs=0.005)
+    assert got["M-DY"] == {"CN": 1.0}
+
+
+def test_hidden_concentration_finds_china_behind_dual_sourced_magnets(demo: Analysis) -> None:
+    hidden = {(h.product_id, h.kind, h.subject_id, h.item_id): h for h in demo.concentration.hidden}
+    cn = hidden[("P-MS20", "country", "CN", "M-NDPR-OXIDE")]
+    assert cn.share == pytest.approx(0.94, abs=0.005)
+    assert cn.visible_share < 0.5  # the tier-1 suppliers do not show it
+    tks = hidden[("P-NX400", "company", "TKS", "C-ASIC-MC")]
+    assert (tks.share, tks.tier) == (1.0, 2)
+    # nothing the focal company buys itself (tier 1) is called hidden
+    assert all(h.tier is None or h.tier >= 2 for h in demo.concentration.hidden)
+
+
+def test_convergence_names_tks_behind_both_ems_partners(demo: Analysis) -> None:
+    conv = {c.company_id: c for c in demo.concentration.convergence}
+    assert set(conv["TKS"].tier1_dependents) >= {"KESTREL", "PENANG"}
+
+
+# -- coverage, segments, KPIs -------------------------------------------------------
+
+
+def test_coverage_gaps_are_the_planted_ones_joined_with_structure(demo: Analysis) -> None:
+    gaps = {(g.company_id, g.kind) for g in demo.coverage.gaps}
+    assert ("DAEHAN", "no_sponsor") in gaps  # strategic, 55% of C-IGBT
+    assert ("FEINGUSS", "few_contacts") in gaps  # bottleneck, one contact
+    assert ("TKS", "no_sponsor") in gaps  # undeclared, but a single point of failure
+    # every other strategic or bottleneck partner is sponsored and has two contacts
+    assert gaps <= {
+        ("DAEHAN", "no_sponsor"),
+        ("FEINGUSS", "few_contacts"),
+        ("TKS", "no_sponsor"),
+        ("TKS", "few_contacts"),
+    }
+
+
+def test_kpi_scorecard_shows_the_declining_partners(demo: Analysis) -> None:
+    score = {(k.company_id, k.metric): k for k in demo.coverage.kpis}
+    otd = score[("DAEHAN", "on_time_delivery")]
+    assert (otd.latest, otd.target, otd.meets_target, otd.trend) == (89.7, 95.0, False, "declining")
+    ppm = score[("DAEHAN", "ppm_defects")]
+    assert ppm.latest == 95 and not ppm.higher_is_better and ppm.trend == "declining"
+    assert any(k.company_id == "FEINGUSS" and k.trend == "declining" for k in score.values())
+
+
+def test_kraljic_check_flags_a_routine_partner_that_carries_most_of_an_input(
+    demo: Analysis,
+) -> None:
+    seg = {s.company_id: s for s in demo.coverage.segments}
+    taiterm = seg["TAITERM"]
+    assert (taiterm.declared, taiterm.computed, taiterm.mismatch) == (
+        "routine",
+        "bottleneck",
+        True,
+    )
+    # declared right: a sole source outside the big spenders; a big spender carrying 55%
+    assert (seg["FEINGUSS"].computed, seg["FEINGUSS"].mismatch) == ("bottleneck", False)
+    assert (seg["DAEHAN"].computed, seg["DAEHAN"].mismatch) == ("strategic", False)
+    assert seg["TKS"].declared is None and seg["TKS"].computed == "bottleneck"
+    assert all(s.mismatch == (s.declared != s.computed) for s in seg.values())
+
+
+# -- the register ------------------------------------------------------------------
+
+
+def test_every_planted_risk_ranks_above_the_background(demo: Analysis) -> None:
+    top = {(f.kind, f.subject_id): f.rank for f in demo.register}
+    planted = [
+        ("single_point_of_failure", "NORDKAP"),
+        ("single_point_of_failure", "TKS"),
+        ("country_outage", "TW"),
+        ("hidden_concentration", "CN"),
+        ("coverage_no_sponsor", "DAEHAN"),
+        ("coverage_few_contacts", "FEINGUSS"),
+        ("coverage_no_sponsor", "TKS"),
+        ("single_point_of_failure", "QUBIT"),
+        ("single_point_of_failure", "FEINGUSS"),
+        ("single_point_of_failure", "SITE-FEINGUSS-SUHL"),
+        ("country_outage", "CN"),
+    ]
+    ranks = [top[p] for p in planted]
+    assert max(ranks) <= len(planted) + 4, sorted(zip(ranks, planted, strict=True))
+    # nothing above them is absurd: every finding ranked higher is a single failure that
+    # stops a product, or a coverage gap at such a node or a key partner
+    worst = max(ranks)
+    for f in demo.register[:worst]:
+        assert f.severity in ("critical", "high"), f
+    assert [f.rank for f in demo.register] == list(range(1, len(demo.register) + 1))
+    assert demo.register[0].severity == "critical"
+
+
+def test_every_finding_has_a_sentence_and_evidence(demo: Analysis) -> None:
+    for f in demo.register:
+        assert f.sentence and f.sentence.endswith(".")
+        assert f.evidence, f
+        assert f.severity in ("critical", "high", "medium", "low")
+
+
+def test_the_json_contract(demo: Analysis) -> None:
+    d = json.loads(demo.to_json())
+    assert d == demo.to_dict()
+    spof = {(s["product_id"], s["node_id"]): s for s in d["single_points_of_failure"]}
+    tks = spof[("P-NX400", "TKS")]
+    assert tks["node_type"] == "company" and tks["path"][0] == "TKS"
+    assert tks["evidence"] and all("text" in step for step in tks["evidence"])
+    assert tks["revenue_per_day"] > 0
+    for key in (
+        "register",
+        "country_outages",
+        "risk_exposure_index",
+        "concentration",
+        "coverage",
+        "classical_views",
+    ):
+        assert key in d
+    frames = demo.frames()
+    assert len(frames["single_points_of_failure"]) == len(d["single_points_of_failure"])
+    assert set(frames["register"].columns) >= {"kind", "severity", "sentence", "rank"}
+
+
+def test_renaming_every_id_changes_nothing(demo: Analysis) -> None:
+    records, snapshot = read_valid_bundle(demo_bundle_path())
+    g = projection_from_records(records, snapshot)
+    ids = {n[1] for n in g} | {c for c in Context.from_projection(g).model.company_country}
+
+    def new(x: str) -> str:
+        return "Z-" + x[::-1] if x in ids else x
+
+    renamed = nx.relabel_nodes(g, {n: (n[0], new(n[1])) for n in g})
+    for _, d in renamed.nodes(data=True):
+        for key in ("id", "company_id"):
+            if key in d:
+                d[key] = new(d[key])
+    for _, _, d in renamed.edges(data=True):
+        for key in ("item_id", "site_id"):
+            if d.get(key) is not None:
+                d[key] = new(d[key])
+    renamed.graph["focal_id"] = new(g.graph["focal_id"])
+    b = analyze(renamed)
+    before = {(s.product_id, s.node_id) for s in demo.single_points_of_failure}
+    after = {(s.product_id, s.node_id) for s in b.single_points_of_failure}
+    assert after == {(new(p), new(n)) for p, n in before}
+    assert sorted(
+        (f.kind, f.severity, new(f.subject_id), round(f.revenue_at_stake or 0, 2))
+        for f in demo.register
+    ) == sorted(
+        (f.kind, f.severity, f.subject_id, round(f.revenue_at_stake or 0, 2)) for f in b.register
+    )
+    assert sorted(round(h.hhi, 1) for h in b.concentration.hhi) == sorted(
+        round(h.hhi, 1) for h in demo.concentration.hhi
+    )
+
+
+def test_the_projection_from_rows_equals_the_one_read_from_neo4j(
+    store: Store, demo_copy: Path
+) -> None:
+    load_bundle(demo_copy, store)
+    from_db = read_projection(store)
+    records, snapshot = read_valid_bundle(demo_copy)
+    from_rows = projection_from_records(records, snapshot)
+    assert set(from_db.nodes) == set(from_rows.nodes)
+    assert {k: dict(d) for k, d in from_db.nodes.items()} == {
+        k: dict(d) for k, d in from_rows.nodes.items()
+    }
+    assert sorted((u, v, k) for u, v, k in from_db.edges(keys=True)) == sorted(
+        (u, v, k) for u, v, k in from_rows.edges(keys=True)
+    )
+    assert analyze(from_db).to_dict()["register"] == analyze(from_rows).to_dict()["register"]
