@@ -1,0 +1,82 @@
+"""`tierscope analyze` and `tierscope scenario` over a real Neo4j, as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tierscope.graph.store import Store
+from tierscope.loaders.bundle import load_bundle
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tierscope", *args],
+        capture_output=True,
+        text=True,
+        env={**env, "COLUMNS": "200"},
+        timeout=600,
+    )
+
+
+@pytest.fixture
+def loaded(store: Store, demo_copy: Path, test_env: dict[str, str]) -> dict[str, str]:
+    load_bundle(demo_copy, store)
+    return test_env
+
+
+def test_analyze_prints_the_register_json_and_csv(loaded: dict[str, str], tmp_path: Path) -> None:
+    table = run("analyze", "--top", "5", env=loaded)
+    assert table.returncode == 0, table.stderr
+    assert "Risk register" in table.stdout and "NORDKAP" in table.stdout
+    assert "more: --top N" in table.stdout
+
+    out = run("analyze", "--json", env=loaded)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)  # one JSON object, nothing else on stdout
+    spofs = {(s["product_id"], s["node_id"]) for s in data["single_points_of_failure"]}
+    assert {("P-NX400", "TKS"), ("P-MS20", "SITE-FEINGUSS-SUHL")} <= spofs
+    first = data["single_points_of_failure"][0]
+    assert {"product_id", "node_id", "node_type", "path", "evidence", "summary"} <= set(first)
+    assert data["register"][0]["rank"] == 1
+
+    folder = tmp_path / "out"
+    written = run("analyze", "--csv", str(folder), env=loaded)
+    assert written.returncode == 0, written.stderr
+    with (folder / "single_points_of_failure.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert {(r["product_id"], r["node_id"]) for r in rows} == spofs
+    assert json.loads(rows[0]["evidence"])[0]["text"]  # nested values are JSON in the cell
+    assert (folder / "register.csv").exists() and (folder / "exposure.csv").exists()
+
+
+def test_scenario_json_has_the_stopped_products(loaded: dict[str, str]) -> None:
+    out = run("scenario", "--country", "TW", "--days", "30", "--json", env=loaded)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    stopped = {p["product_id"]: p for p in data["stopped_products"]}
+    assert {"P-NX400", "P-NX750"} <= set(stopped)
+    nx400 = stopped["P-NX400"]
+    assert nx400["revenue_lost"] == pytest.approx(
+        nx400["revenue_per_day"] * max(0.0, 30 - nx400["stops_after_days"])
+    )
+    assert data["revenue_lost"] == pytest.approx(sum(p["revenue_lost"] for p in stopped.values()))
+
+    table = run("scenario", "--fail", "TKS,SITE-FEINGUSS-SUHL", "--days", "60", env=loaded)
+    assert table.returncode == 0, table.stderr
+    assert "P-MS20" in table.stdout and "P-NX400" in table.stdout
+
+
+def test_scenario_refuses_unknown_ids_in_one_line(loaded: dict[str, str]) -> None:
+    bad = run("scenario", "--fail", "NOPE", env=loaded)
+    assert bad.returncode != 0
+    assert "'NOPE'" in bad.stderr and "Traceback" not in bad.stderr
+    nothing = run("scenario", env=loaded)
+    assert nothing.returncode != 0 and "nothing to fail" in nothing.stderr
+    country = run("scenario", "--country", "XX", env=loaded)
+    assert country.returncode != 0 and "'XX'" in country.stderr and "TW" in country.stderr
