@@ -37,7 +37,7 @@ from tierscope.graph.projection import Projection, edges_of_type, nodes_of_label
 __all__ = ["Availability", "SupplyModel", "available_products", "evaluate"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Supply:
     supplier: str
     buyer: str
@@ -157,7 +157,7 @@ def _number(v: object) -> float | None:
     return None if x != x else x
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Availability:
     """The outcome of one evaluation."""
 

@@ -46,7 +46,7 @@ LISTED = 1000
 Node = tuple[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Disagreement:
     view: str  # "articulation_point" or "dominator"
     node_id: str
@@ -56,7 +56,7 @@ class Disagreement:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassicalViews:
     articulation_points: tuple[str, ...]
     dominators: dict[str, tuple[str, ...]]  # product -> dominating companies and sites

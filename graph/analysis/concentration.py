@@ -53,9 +53,11 @@ HIGHLY_CONCENTRATED = 2500.0
 LISTED_EXPOSURE = 0.01
 #: "at least half of the supply": the threshold of hidden concentration and convergence
 MAJORITY = 0.5
+#: products whose flows are computed together (memory: goals x CHUNK floats per matrix)
+CHUNK = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hhi:
     """Concentration of one buyer's supply of one item."""
 
@@ -73,7 +75,7 @@ class Hhi:
     highly_concentrated: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exposure:
     """How much of a product's supply passes through one upstream company."""
 
@@ -84,7 +86,7 @@ class Exposure:
     item_id: str  # the item of the product's tree where the exposure peaks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CountryExposure:
     """How much of one item of a product's supply tree comes from one country."""
 
@@ -95,7 +97,7 @@ class CountryExposure:
     enters_below_tier_1: bool  # the focal company does not buy this item itself
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HiddenConcentration:
     """Concentration that exists only at tier 2 and deeper."""
 
@@ -109,7 +111,7 @@ class HiddenConcentration:
     sentence: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Convergence:
     """An upstream company several tier-1 suppliers or several products depend on."""
 
@@ -120,7 +122,7 @@ class Convergence:
     sentence: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Concentration:
     hhi: tuple[Hhi, ...]
     exposure: tuple[Exposure, ...]
@@ -210,14 +212,11 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> list[Hhi]:
     ]
 
 
-def _flows(
-    ctx: Context, max_iter: int = 64
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
-    """Flow of each product through every deliver goal (W_G) and receive goal (W_R), and
-    the first-tier receive flows (what the focal company buys itself)."""
-    gg = ctx.goals
-    m = ctx.model
-    n_g, n_r, n_p = len(gg.deliver), len(gg.receive), len(m.products)
+def _flow_matrices(ctx: Context) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """``A`` (receive goal x deliver goal: the inputs a delivery needs) and ``B`` (deliver
+    goal x receive goal: each supplier row's normalised share of what it feeds)."""
+    gg, m = ctx.goals, ctx.model
+    n_g, n_r = len(gg.deliver), len(gg.receive)
     rows, cols = [], []
     for g, req in enumerate(gg.requires):
         for r in req:
@@ -231,8 +230,21 @@ def _flows(
             bcol.append(r)
             bval.append(m.shares[k])
     b = sparse.csr_matrix((bval, (brow, bcol)), shape=(n_g, n_r))
-    x = np.zeros((n_g, n_p))
-    for col, p in enumerate(m.products):
+    return a, b
+
+
+def _flows(
+    ctx: Context,
+    a: sparse.csr_matrix,
+    b: sparse.csr_matrix,
+    products: list[str],
+    max_iter: int = 64,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+    """Flow of each of ``products`` through every deliver goal (W_G) and receive goal
+    (W_R), and the first-tier receive flows (what the focal company buys itself)."""
+    gg, m = ctx.goals, ctx.model
+    x = np.zeros((len(gg.deliver), len(products)))
+    for col, p in enumerate(products):
         x[gg.deliver_index[(m.focal, p)], col] = 1.0
     w_g = x.copy()
     first = a @ x
@@ -254,14 +266,17 @@ def _flows(
 
 
 def concentration(ctx: Context, nec: Necessity) -> Concentration:
-    """Every concentration finding of DESIGN.md (see the module docstring)."""
+    """Every concentration finding of DESIGN.md (see the module docstring).
+
+    Products are taken ``CHUNK`` at a time, so the dense flow matrices (goals x
+    products) stay small however many products there are.
+    """
     m, gg = ctx.model, ctx.goals
     f = _supply_frame(ctx)
     hhi = _hhi(ctx, f)
     if not m.products or not gg.deliver:
         return Concentration(tuple(hhi), (), (), (), (), 0, False)
-    w_g, w_r, first, iterations, truncated = _flows(ctx)
-    products = m.products
+    a, b = _flow_matrices(ctx)
     # The need for each item in each product's tree: what flows to its recorded
     # suppliers, plus what is needed where nobody is recorded (unmapped, counted as
     # coming from nowhere known), so shares are of the whole need.
@@ -281,40 +296,12 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         ),
         shape=(n_items, len(gg.deliver)),
     )
-    focal_goals = np.array([c == m.focal for c, _ in gg.deliver], dtype=float)
-    total = np.asarray(to_item @ w_r) + np.asarray(unmapped @ w_g)
-    # the same, for what the focal company needs itself (the tier-1 view)
-    total_first = np.asarray(to_item @ first) + np.asarray(unmapped @ (w_g * focal_goals[:, None]))
-
-    # companies: the largest fraction of any item of the tree they deliver
+    focal_goals = np.array([c == m.focal for c, _ in gg.deliver], dtype=bool)
     g_item = np.array([item_pos.get(j, -1) for _, j in gg.deliver], dtype=np.int64)
     known = g_item >= 0
-    denom = np.where(known[:, None], total[np.maximum(g_item, 0)], 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(denom > 0, w_g / np.where(denom > 0, denom, 1.0), 0.0)
-    gi, col = np.nonzero(frac >= LISTED_EXPOSURE)
     g_company = np.array([c for c, _ in gg.deliver], dtype=object)
     g_items = np.array([j for _, j in gg.deliver], dtype=object)
-    ex = pd.DataFrame(
-        {
-            "col": col,
-            "company": g_company[gi],
-            "item": g_items[gi],
-            "value": np.minimum(frac[gi, col], 1.0),
-        }
-    )
-    ex = ex.sort_values(["col", "value", "company", "item"], ascending=[True, False, True, True])
-    ex = ex.drop_duplicates(["col", "company"], keep="first")
-    exposures: list[Exposure] = []
-    exposure_of: dict[tuple[str, str], float] = {}
-    for c_, company, item, value in ex.itertuples(index=False):
-        p = products[int(c_)]
-        exposures.append(
-            Exposure(p, str(company), ctx.tier(str(company)), round(float(value), 6), str(item))
-        )
-        exposure_of[(p, str(company))] = float(value)
-
-    # countries: per (product, item, country), from the flows on every supply row
+    # countries: per (item, country) group of supply rows
     sup_r = np.empty(len(m.supplies), dtype=np.int64)
     for r, alts in enumerate(gg.alternatives):
         for _, _, k in alts:
@@ -325,36 +312,78 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     gm = sparse.csr_matrix(
         (f["share"].to_numpy(), (grp, sup_r)), shape=(len(keys), len(gg.receive))
     )
-    by_country = gm @ w_r
-    by_country_first = gm @ first
     focal_buys = {j for c, j in gg.receive if c == m.focal}
     key_j = [str(j) for j in keys.get_level_values(0)]
     key_cc = [str(cc) for cc in keys.get_level_values(1)]
     key_item = np.array([item_pos[j] for j in key_j], dtype=np.int64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tot = total[key_item]
-        share_m = np.where(tot > 0, by_country / np.where(tot > 0, tot, 1.0), 0.0)
-        tot_first = total_first[key_item]
-        vis_m = np.where(
-            (by_country_first > 0) & (tot_first > 0),
-            by_country_first / np.where(tot_first > 0, tot_first, 1.0),
-            0.0,
-        )
+
+    exposures: list[Exposure] = []
+    exposure_of: dict[tuple[str, str], float] = {}
     country_rows: list[CountryExposure] = []
     # (product, country) -> the largest share of any item the tier-1 suppliers show from it
     visible: dict[tuple[str, str], float] = defaultdict(float)
-    vk, vp = np.nonzero(vis_m > 0)
-    for k, pcol, v in zip(vk.tolist(), vp.tolist(), vis_m[vk, vp].tolist(), strict=True):
-        key = (products[pcol], key_cc[k])
-        visible[key] = max(visible[key], v)
     deep: list[tuple[str, str, str, float]] = []
-    lk, lp = np.nonzero(share_m >= LISTED_EXPOSURE)
-    for k, pcol, share in zip(lk.tolist(), lp.tolist(), share_m[lk, lp].tolist(), strict=True):
-        j, cc = key_j[k], key_cc[k]
-        below = j not in focal_buys
-        country_rows.append(CountryExposure(products[pcol], j, cc, round(share, 6), below))
-        if below and share >= MAJORITY:
-            deep.append((products[pcol], j, cc, share))
+    iterations, truncated = 0, False
+    for start in range(0, len(m.products), CHUNK):
+        products = m.products[start : start + CHUNK]
+        w_g, w_r, first, its, cut = _flows(ctx, a, b, products)
+        iterations, truncated = max(iterations, its), truncated or cut
+        total = np.asarray(to_item @ w_r) + np.asarray(unmapped @ w_g)
+        # the same, for what the focal company needs itself (the tier-1 view)
+        w_focal = np.where(focal_goals[:, None], w_g, 0.0)
+        total_first = np.asarray(to_item @ first) + np.asarray(unmapped @ w_focal)
+        del w_focal
+
+        # companies: the largest fraction of any item of the tree they deliver
+        gi, col = np.nonzero(known[:, None] & (w_g > 0))
+        denom = total[g_item[gi], col]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = np.where(denom > 0, w_g[gi, col] / np.where(denom > 0, denom, 1.0), 0.0)
+        keep = value >= LISTED_EXPOSURE
+        gi, col, value = gi[keep], col[keep], value[keep]
+        ex = pd.DataFrame(
+            {
+                "col": col,
+                "company": g_company[gi],
+                "item": g_items[gi],
+                "value": np.minimum(value, 1.0),
+            }
+        )
+        ex = ex.sort_values(
+            ["col", "value", "company", "item"], ascending=[True, False, True, True]
+        )
+        ex = ex.drop_duplicates(["col", "company"], keep="first")
+        for c_, company, item, v in ex.itertuples(index=False):
+            p = products[int(c_)]
+            exposures.append(
+                Exposure(p, str(company), ctx.tier(str(company)), round(float(v), 6), str(item))
+            )
+            exposure_of[(p, str(company))] = float(v)
+        del ex, gi, col, value, denom
+
+        by_country = gm @ w_r
+        by_country_first = gm @ first
+        del w_g, w_r, first
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tot = total[key_item]
+            share_m = np.where(tot > 0, by_country / np.where(tot > 0, tot, 1.0), 0.0)
+            tot_first = total_first[key_item]
+            vis_m = np.where(
+                (by_country_first > 0) & (tot_first > 0),
+                by_country_first / np.where(tot_first > 0, tot_first, 1.0),
+                0.0,
+            )
+        vk, vp = np.nonzero(vis_m > 0)
+        for k, pcol, v in zip(vk.tolist(), vp.tolist(), vis_m[vk, vp].tolist(), strict=True):
+            key = (products[pcol], key_cc[k])
+            visible[key] = max(visible[key], v)
+        lk, lp = np.nonzero(share_m >= LISTED_EXPOSURE)
+        for k, pcol, share in zip(lk.tolist(), lp.tolist(), share_m[lk, lp].tolist(), strict=True):
+            j, cc = key_j[k], key_cc[k]
+            below = j not in focal_buys
+            country_rows.append(CountryExposure(products[pcol], j, cc, round(share, 6), below))
+            if below and share >= MAJORITY:
+                deep.append((products[pcol], j, cc, share))
     country_rows.sort(key=lambda r: (r.product_id, r.item_id, -r.share, r.country))
 
     hidden: list[HiddenConcentration] = []

@@ -51,7 +51,7 @@ MANY = 3
 DOMINANT = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Structure:
     """What the structural analyses say about one partner."""
 
@@ -80,7 +80,7 @@ class Structure:
         return "no structural finding"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoverageGap:
     company_id: str
     name: str
@@ -93,7 +93,7 @@ class CoverageGap:
     rank_score: float  # higher ranks first: structural weight, then revenue
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonLoad:
     person_id: str
     name: str
@@ -103,7 +103,7 @@ class PersonLoad:
     overloaded: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SegmentCheck:
     company_id: str
     declared: str | None
@@ -114,7 +114,7 @@ class SegmentCheck:
     mismatch: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KpiScore:
     company_id: str
     metric: str
@@ -128,7 +128,7 @@ class KpiScore:
     trend: str  # "improving", "declining" or "flat"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coverage:
     gaps: tuple[CoverageGap, ...]
     people: tuple[PersonLoad, ...]

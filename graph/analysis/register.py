@@ -56,7 +56,7 @@ _KIND_ORDER = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     kind: str
     severity: str

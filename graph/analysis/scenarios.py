@@ -43,7 +43,7 @@ class UnknownFailure(TierscopeError):
         self.what, self.value = what, value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoppedProduct:
     product_id: str
     name: str
@@ -55,7 +55,7 @@ class StoppedProduct:
     evidence: tuple[str, ...]  # why it cannot be made
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scenario:
     failed_companies: tuple[str, ...]
     failed_sites: tuple[str, ...]
@@ -185,7 +185,7 @@ def _receives(result: Availability, gg: GoalGraph, r: int) -> bool:
     return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProductLoss:
     product_id: str
     stops_after_days: float  # TTS
@@ -193,7 +193,7 @@ class ProductLoss:
     revenue_lost: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExposureIndexEntry:
     """One company or site failed alone for its own time to recover."""
 

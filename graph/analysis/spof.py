@@ -228,7 +228,7 @@ def necessity(gg: GoalGraph) -> Necessity:
 # -- results -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvidenceStep:
     """One link of an explanation: who needs what, from whom, and why it fails."""
 
@@ -240,7 +240,7 @@ class EvidenceStep:
     assumption: str | None = None  # "unmapped" or "no_bom" when the step rests on one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SinglePoint:
     """``node_id`` alone stops ``product_id``; ``evidence`` says why, ``path`` runs node → product."""
 
@@ -267,6 +267,7 @@ def single_points_of_failure(nec: Necessity, countries: bool = False) -> list[Si
     m = gg.model
     focal = gg.element_index[m.focal]
     out: list[SinglePoint] = []
+    shared: dict[EvidenceStep, EvidenceStep] = {}  # equal steps of different pairs: one object
     for p in m.products:
         goal = nec.product_goal(p)
         found = nec.deliver[goal]
@@ -277,6 +278,7 @@ def single_points_of_failure(nec: Necessity, countries: bool = False) -> list[Si
             if e == focal or (kind == "country" and not countries):
                 continue
             steps, path, assumptions = _explain(nec, goal, e)
+            steps = tuple(shared.setdefault(step, step) for step in steps)
             out.append(SinglePoint(p, gg.elements[e], kind, path, steps, assumptions))
     out.sort(key=lambda s: (s.product_id, s.node_id))
     return out
