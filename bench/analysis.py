@@ -104,7 +104,13 @@ def one_size(companies: int, seed: int) -> dict[str, Any]:
     del g
     gc.collect()
     t_freed = time.perf_counter()
-    a = analyze(ctx)
+
+    def say(name: str, seconds: float) -> None:
+        rss = Sampler._rss() / GiB
+        print(f"    {companies:,}: {name} {seconds:.1f} s, now {rss:.2f} GiB", file=sys.stderr)
+
+    say("index", t_index - t0)
+    a = analyze(ctx, progress=say)
     t1 = time.perf_counter()
     sampler.stop()
     out["analysis_s"] = (t_index - t0) + (t1 - t_freed)
@@ -153,9 +159,10 @@ def oracle_size(companies: int, seed: int) -> dict[str, Any]:
 
 def in_subprocess(flag: str, companies: int, seed: int) -> dict[str, Any]:
     cmd = [sys.executable, __file__, flag, str(companies), "--seed", str(seed)]
-    run = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    # stderr passes through: the parts show as they finish, even if the run is killed
+    run = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
     if run.returncode != 0:
-        return {"companies": companies, "error": (run.stderr or run.stdout)[-2000:]}
+        return {"companies": companies, "error": f"exit {run.returncode} (see above)"}
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return result
 

@@ -123,7 +123,8 @@ class Analysis:
 
 
 class _Timer:
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[str, float], None] | None = None) -> None:
+        self.progress = progress
         self.timings: dict[str, float] = {}
         self.spans: dict[str, tuple[float, float]] = {}  # perf_counter start and end
 
@@ -136,14 +137,20 @@ class _Timer:
             end = time.perf_counter()
             self.timings[name] = self.timings.get(name, 0.0) + end - t
             self.spans[name] = (self.spans.get(name, (t, t))[0], end)
+            if self.progress is not None:
+                self.progress(name, end - t)
 
     def run(self, name: str, fn: Callable[[], T]) -> T:
         with self.part(name):
             return fn()
 
 
-def analyze(g: Projection | Context) -> Analysis:
+def analyze(
+    g: Projection | Context, progress: Callable[[str, float], None] | None = None
+) -> Analysis:
     """Every analysis of DESIGN.md over projection ``g`` (or an already built context).
+
+    ``progress``, when given, is called with each part's name and seconds as it ends.
 
     Python's cyclic garbage collector is paused while it runs: the analyses
     build millions of small objects and no reference cycles, and each of the
@@ -151,7 +158,7 @@ def analyze(g: Projection | Context) -> Analysis:
     company ecosystem ran 1.3 times slower with it on).
     """
     with paused_gc():
-        return _analyze(g)
+        return _analyze(g, progress)
 
 
 @contextmanager
@@ -177,8 +184,8 @@ def index(g: Projection) -> Context:
         return Context.from_projection(g)
 
 
-def _analyze(g: Projection | Context) -> Analysis:
-    timer = _Timer()
+def _analyze(g: Projection | Context, progress: Callable[[str, float], None] | None) -> Analysis:
+    timer = _Timer(progress)
     ctx = g if isinstance(g, Context) else timer.run("index", lambda: Context.from_projection(g))
     nec = timer.run("necessity", lambda: necessity(ctx.goals))
     every = timer.run(
