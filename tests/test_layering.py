@@ -58,3 +58,21 @@ def test_nothing_installs_a_top_level_graph_or_api_module() -> None:
     config = tomllib.loads((REPO / "pyproject.toml").read_text())
     packages = config["tool"]["setuptools"]["packages"]
     assert all(p == "tierscope" or p.startswith("tierscope.") for p in packages)
+
+
+def test_the_analyses_are_pure_functions_of_the_projection() -> None:
+    """graph/analysis never reaches the database: no neo4j, no store, no Cypher."""
+    for path in (REPO / "graph" / "analysis").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert not name.startswith("neo4j"), (path, name)
+                assert name not in ("tierscope.graph.store", "tierscope.graph.cypher"), (
+                    path,
+                    name,
+                )
