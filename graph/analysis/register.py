@@ -112,10 +112,11 @@ def build(
     stake = {e.node_id: e for e in rxi}
     for node, items in by_node.items():
         products = tuple(sorted({s.product_id for s in items}))
-        first = min(items, key=lambda s: (len(s.path), s.product_id))
+        first = min(items, key=lambda s: s.product_id)
         kind = first.node_type
         if kind == "country":
             continue
+        steps, path, assumptions = first.explained()
         e = stake.get(node)
         ttr = (
             f" It takes {e.recovery_days:g} days to recover{' (assumed)' if e.recovery_days_assumed else ''}."
@@ -126,7 +127,7 @@ def build(
         where = f"tier-{tier} " if tier else ""
         sentence = (
             f"{ctx.name(node)} ({node}), a {where}{'site' if kind == 'site' else 'company'}, "
-            f"alone stops {_list(products)}: {first.summary}{ttr}"
+            f"alone stops {_list(products)}: {' '.join(s.text for s in steps)}{ttr}"
         )
         out.append(
             Finding(
@@ -138,9 +139,9 @@ def build(
                 e.revenue_lost if e else 0.0,
                 products,
                 {
-                    "path": list(first.path),
-                    "steps": [s.text for s in first.evidence],
-                    "assumptions": list(first.assumptions),
+                    "path": list(path),
+                    "steps": [s.text for s in steps],
+                    "assumptions": list(assumptions),
                     "tier": tier,
                 },
             )

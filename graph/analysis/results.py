@@ -23,6 +23,8 @@ __all__ = ["dumps", "frame", "jsonable", "shallow"]
 
 def jsonable(obj: Any) -> Any:
     """``obj`` as JSON-ready data: dataclasses become objects, sets sorted lists, NaN null."""
+    if hasattr(obj, "__json__"):
+        return jsonable(obj.__json__())
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {f.name: jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
         for name in getattr(obj, "_json_extra", ()):
@@ -48,6 +50,8 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 def shallow(obj: Any) -> Any:
     """One level of :func:`jsonable`, for ``json.dumps(default=...)``."""
+    if hasattr(obj, "__json__"):  # a result that derives its JSON when asked
+        return obj.__json__()
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         names = _FIELDS.get(type(obj))
         if names is None:

@@ -25,7 +25,7 @@ from tierscope.graph.analysis.concentration import Concentration, concentration
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.coverage import Coverage, Structure, coverage
 from tierscope.graph.analysis.register import Finding, build
-from tierscope.graph.analysis.results import dumps, frame, jsonable, shallow
+from tierscope.graph.analysis.results import dumps, frame, jsonable
 from tierscope.graph.analysis.scenarios import ExposureIndexEntry, risk_exposure_index
 from tierscope.graph.analysis.spof import (
     Necessity,
@@ -61,21 +61,12 @@ class Analysis:
     def contract(self) -> dict[str, Any]:
         """The JSON contract (documented in the README), with the result objects still in it:
         :func:`~tierscope.graph.analysis.results.dumps` writes it as JSON text."""
-        rpd = {str(p["product_id"]): float(p["revenue_per_day"]) for p in self.products}
-        spofs = [
-            {
-                **shallow(s),
-                "summary": s.summary,
-                "revenue_per_day": rpd.get(s.product_id),
-            }
-            for s in self.single_points_of_failure
-        ]
         return {
             "snapshot": self.snapshot,
             "focal_id": self.focal_id,
             "products": self.products,
             "register": self.register,
-            "single_points_of_failure": spofs,
+            "single_points_of_failure": self.single_points_of_failure,
             "country_outages": [
                 {
                     "product_id": s.product_id,

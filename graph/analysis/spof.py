@@ -240,20 +240,67 @@ class EvidenceStep:
     assumption: str | None = None  # "unmapped" or "no_bom" when the step rests on one
 
 
+class _Why:
+    """How to explain one (product, node) pair, computed when asked (see :class:`SinglePoint`)."""
+
+    __slots__ = ("e", "goal", "nec", "shared")
+
+    def __init__(
+        self, nec: Necessity, goal: int, e: int, shared: dict[EvidenceStep, EvidenceStep]
+    ) -> None:
+        self.nec, self.goal, self.e, self.shared = nec, goal, e, shared
+
+    def explain(self) -> tuple[tuple[EvidenceStep, ...], tuple[str, ...], tuple[str, ...]]:
+        steps, path, assumptions = _explain(self.nec, self.goal, self.e)
+        return tuple(self.shared.setdefault(s, s) for s in steps), path, assumptions
+
+
 @dataclass(frozen=True, slots=True)
 class SinglePoint:
-    """``node_id`` alone stops ``product_id``; ``evidence`` says why, ``path`` runs node → product."""
+    """``node_id`` alone stops ``product_id``; ``evidence`` says why, ``path`` runs node → product.
+
+    The evidence is derived from the necessity sets when it is read, not stored:
+    a million-company ecosystem has millions of pairs, and most readers want a
+    few of them (``explained()`` gives all three parts from one walk).
+    """
 
     product_id: str
     node_id: str
     node_type: str  # "company", "site" or "country"
-    path: tuple[str, ...]
-    evidence: tuple[EvidenceStep, ...]
-    assumptions: tuple[str, ...] = field(default=())  # what the finding rests on, if anything
+    why: _Why = field(repr=False, compare=False, hash=False)
+
+    def explained(self) -> tuple[tuple[EvidenceStep, ...], tuple[str, ...], tuple[str, ...]]:
+        """(evidence, path, assumptions) from one walk."""
+        return self.why.explain()
+
+    @property
+    def evidence(self) -> tuple[EvidenceStep, ...]:
+        return self.explained()[0]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return self.explained()[1]
+
+    @property
+    def assumptions(self) -> tuple[str, ...]:
+        """What the finding rests on, if anything (an unmapped source, a missing BOM)."""
+        return self.explained()[2]
 
     @property
     def summary(self) -> str:
         return " ".join(step.text for step in self.evidence)
+
+    def __json__(self) -> dict[str, object]:
+        evidence, path, assumptions = self.explained()
+        return {
+            "product_id": self.product_id,
+            "node_id": self.node_id,
+            "node_type": self.node_type,
+            "path": path,
+            "evidence": evidence,
+            "assumptions": assumptions,
+            "summary": " ".join(step.text for step in evidence),
+        }
 
 
 def single_points_of_failure(nec: Necessity, countries: bool = False) -> list[SinglePoint]:
@@ -277,9 +324,7 @@ def single_points_of_failure(nec: Necessity, countries: bool = False) -> list[Si
             kind = gg.element_kind[e]
             if e == focal or (kind == "country" and not countries):
                 continue
-            steps, path, assumptions = _explain(nec, goal, e)
-            steps = tuple(shared.setdefault(step, step) for step in steps)
-            out.append(SinglePoint(p, gg.elements[e], kind, path, steps, assumptions))
+            out.append(SinglePoint(p, gg.elements[e], kind, _Why(nec, goal, e, shared)))
     out.sort(key=lambda s: (s.product_id, s.node_id))
     return out
 
