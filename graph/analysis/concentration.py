@@ -28,13 +28,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.results import Rows
 from tierscope.graph.analysis.spof import Necessity
 
 __all__ = [
@@ -108,7 +109,18 @@ class HiddenConcentration:
     share: float
     tier: int | None  # of the company (None for a country)
     visible_share: float  # what the tier-1 view shows for the same company or country
-    sentence: str
+
+    _json_extra: ClassVar[tuple[str, ...]] = ("sentence",)
+
+    @property
+    def sentence(self) -> str:
+        head = f"{self.share:.0%} of the {self.item_id} in {self.product_id} comes from {self.subject_id}"
+        if self.kind == "company":
+            return f"{head}, a tier-{self.tier} supplier the focal company does not buy from."
+        return (
+            f"{head}, while the tier-1 suppliers show at most {self.visible_share:.0%} "
+            f"from {self.subject_id}."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +137,8 @@ class Convergence:
 @dataclass(frozen=True, slots=True)
 class Concentration:
     hhi: tuple[Hhi, ...]
-    exposure: tuple[Exposure, ...]
-    country_exposure: tuple[CountryExposure, ...]
+    exposure: Rows[Exposure]  # millions of rows at scale: kept as columns
+    country_exposure: Rows[CountryExposure]
     hidden: tuple[HiddenConcentration, ...]
     convergence: tuple[Convergence, ...]
     exposure_iterations: int  # tiers followed; a supply loop stops at the cap
@@ -275,7 +287,9 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     f = _supply_frame(ctx)
     hhi = _hhi(ctx, f)
     if not m.products or not gg.deliver:
-        return Concentration(tuple(hhi), (), (), (), (), 0, False)
+        return Concentration(
+            tuple(hhi), Rows.empty(Exposure), Rows.empty(CountryExposure), (), (), 0, False
+        )
     a, b = _flow_matrices(ctx)
     # The need for each item in each product's tree: what flows to its recorded
     # suppliers, plus what is needed where nobody is recorded (unmapped, counted as
@@ -317,15 +331,20 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     key_cc = [str(cc) for cc in keys.get_level_values(1)]
     key_item = np.array([item_pos[j] for j in key_j], dtype=np.int64)
 
-    exposures: list[Exposure] = []
-    exposure_of: dict[tuple[str, str], float] = {}
-    country_rows: list[CountryExposure] = []
+    g_tier = np.array([ctx.tier(c) for c, _ in gg.deliver], dtype=object)
+    key_j_arr = np.array(key_j, dtype=object)
+    key_cc_arr = np.array(key_cc, dtype=object)
+    key_below = np.array([j not in focal_buys for j in key_j], dtype=bool)
+
+    exposure_parts: list[pd.DataFrame] = []
+    country_parts: list[pd.DataFrame] = []
     # (product, country) -> the largest share of any item the tier-1 suppliers show from it
     visible: dict[tuple[str, str], float] = defaultdict(float)
     deep: list[tuple[str, str, str, float]] = []
     iterations, truncated = 0, False
     for start in range(0, len(m.products), CHUNK):
         products = m.products[start : start + CHUNK]
+        chunk_products = np.array(products, dtype=object)
         w_g, w_r, first, its, cut = _flows(ctx, a, b, products)
         iterations, truncated = max(iterations, its), truncated or cut
         total = np.asarray(to_item @ w_r) + np.asarray(unmapped @ w_g)
@@ -343,22 +362,19 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         gi, col, value = gi[keep], col[keep], value[keep]
         ex = pd.DataFrame(
             {
-                "col": col,
-                "company": g_company[gi],
-                "item": g_items[gi],
-                "value": np.minimum(value, 1.0),
+                "product_id": chunk_products[col],
+                "company_id": g_company[gi],
+                "tier": g_tier[gi],
+                "exposure": np.round(np.minimum(value, 1.0), 6),
+                "item_id": g_items[gi],
             }
         )
         ex = ex.sort_values(
-            ["col", "value", "company", "item"], ascending=[True, False, True, True]
+            ["product_id", "exposure", "company_id", "item_id"],
+            ascending=[True, False, True, True],
+            kind="stable",
         )
-        ex = ex.drop_duplicates(["col", "company"], keep="first")
-        for c_, company, item, v in ex.itertuples(index=False):
-            p = products[int(c_)]
-            exposures.append(
-                Exposure(p, str(company), ctx.tier(str(company)), round(float(v), 6), str(item))
-            )
-            exposure_of[(p, str(company))] = float(v)
+        exposure_parts.append(ex.drop_duplicates(["product_id", "company_id"], keep="first"))
         del ex, gi, col, value, denom
 
         by_country = gm @ w_r
@@ -378,56 +394,78 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
             key = (products[pcol], key_cc[k])
             visible[key] = max(visible[key], v)
         lk, lp = np.nonzero(share_m >= LISTED_EXPOSURE)
-        for k, pcol, share in zip(lk.tolist(), lp.tolist(), share_m[lk, lp].tolist(), strict=True):
-            j, cc = key_j[k], key_cc[k]
-            below = j not in focal_buys
-            country_rows.append(CountryExposure(products[pcol], j, cc, round(share, 6), below))
-            if below and share >= MAJORITY:
-                deep.append((products[pcol], j, cc, share))
-    country_rows.sort(key=lambda r: (r.product_id, r.item_id, -r.share, r.country))
-
-    hidden: list[HiddenConcentration] = []
-    for e in exposures:
-        if e.tier is not None and e.tier >= 2 and e.exposure >= MAJORITY:
-            hidden.append(
-                HiddenConcentration(
-                    e.product_id,
-                    "company",
-                    e.company_id,
-                    e.item_id,
-                    e.exposure,
-                    e.tier,
-                    0.0,
-                    f"{e.exposure:.0%} of the {e.item_id} in {e.product_id} comes from "
-                    f"{e.company_id}, a tier-{e.tier} supplier the focal company does not buy from.",
-                )
+        shares = share_m[lk, lp]
+        country_parts.append(
+            pd.DataFrame(
+                {
+                    "product_id": chunk_products[lp],
+                    "item_id": key_j_arr[lk],
+                    "country": key_cc_arr[lk],
+                    "share": np.round(shares, 6),
+                    "enters_below_tier_1": key_below[lk],
+                }
             )
+        )
+        d = np.nonzero(key_below[lk] & (shares >= MAJORITY))[0]
+        for k, pcol, share in zip(lk[d].tolist(), lp[d].tolist(), shares[d].tolist(), strict=True):
+            deep.append((products[pcol], key_j[k], key_cc[k], share))
+    exposures = _rows(Exposure, exposure_parts)
+    del exposure_parts
+    country = pd.concat(country_parts, ignore_index=True) if country_parts else None
+    del country_parts
+    if country is not None:
+        country = country.sort_values(
+            ["product_id", "item_id", "share", "country"],
+            ascending=[True, True, False, True],
+            kind="stable",
+        )
+    country_rows = _rows(CountryExposure, [country] if country is not None else [])
+    del country
+
+    ex = exposures.frame()
+    deep_ex = ex[(ex["exposure"] >= MAJORITY) & ex["tier"].map(lambda t: t is not None and t >= 2)]
+    hidden: list[HiddenConcentration] = [
+        HiddenConcentration(p, "company", c, j, float(v), int(t), 0.0)
+        for p, c, t, v, j in deep_ex.itertuples(index=False)
+    ]
+    majority = ex[ex["exposure"] >= MAJORITY]
+    exposure_of = {
+        (p, c): float(v)
+        for p, c, v in zip(
+            majority["product_id"].tolist(),
+            majority["company_id"].tolist(),
+            majority["exposure"].tolist(),
+            strict=True,
+        )
+    }
+    del ex, deep_ex, majority
     for p, j, cc, share in deep:
         vis = visible.get((p, cc), 0.0)
         if vis < MAJORITY:
             hidden.append(
-                HiddenConcentration(
-                    p,
-                    "country",
-                    cc,
-                    j,
-                    round(share, 6),
-                    None,
-                    round(vis, 6),
-                    f"{share:.0%} of the {j} in {p} comes from {cc}, while the tier-1 suppliers "
-                    f"show at most {vis:.0%} from {cc}.",
-                )
+                HiddenConcentration(p, "country", cc, j, round(share, 6), None, round(vis, 6))
             )
     hidden.sort(key=lambda h: (-h.share, h.product_id, h.kind, h.subject_id, h.item_id))
     return Concentration(
         tuple(hhi),
-        tuple(exposures),
-        tuple(country_rows),
+        exposures,
+        country_rows,
         tuple(hidden),
         tuple(_convergence(ctx, nec, exposure_of)),
         iterations,
         truncated,
     )
+
+
+R = TypeVar("R")
+
+
+def _rows(row: type[R], parts: list[pd.DataFrame]) -> Rows[R]:
+    """The chunks' frames as one :class:`Rows` (object columns keep their Python values)."""
+    if not parts:
+        return Rows.empty(row)
+    f = pd.concat(parts, ignore_index=True)
+    return Rows(row, {c: f[c].to_numpy() for c in f.columns})
 
 
 def _convergence(

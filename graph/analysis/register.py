@@ -56,17 +56,94 @@ _KIND_ORDER = (
 )
 
 
+class Told:
+    """A finding's sentence and evidence, written when it was found."""
+
+    __slots__ = ("evidence", "sentence")
+
+    def __init__(self, sentence: str, evidence: dict[str, Any]) -> None:
+        self.sentence, self.evidence = sentence, evidence
+
+
+class _SpofTold:
+    """A single point of failure's sentence and evidence, derived when read: a
+    million-company ecosystem has hundreds of thousands, each a chain of steps."""
+
+    __slots__ = ("first", "head", "tail", "tier")
+
+    def __init__(self, first: SinglePoint, head: str, tail: str, tier: int | None) -> None:
+        self.first, self.head, self.tail, self.tier = first, head, tail, tier
+
+    @property
+    def sentence(self) -> str:
+        steps = self.first.evidence
+        return f"{self.head}{' '.join(s.text for s in steps)}{self.tail}"
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        steps, path, assumptions = self.first.explained()
+        return {
+            "path": list(path),
+            "steps": [s.text for s in steps],
+            "assumptions": list(assumptions),
+            "tier": self.tier,
+        }
+
+
+class _HiddenTold:
+    """Hidden concentration in one company or country: the sentence, and the
+    evidence listed from the findings of the concentration analysis when read."""
+
+    __slots__ = ("sentence", "tier", "top")
+
+    def __init__(self, sentence: str, top: tuple[HiddenConcentration, ...], tier: int | None):
+        self.sentence, self.top, self.tier = sentence, top, tier
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "items": [
+                {"product_id": h.product_id, "item_id": h.item_id, "share": round(h.share, 4)}
+                for h in self.top
+            ],
+            "visible_share": max(h.visible_share for h in self.top),
+            "tier": self.tier,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One entry of the register; ``sentence`` and ``evidence`` come from ``told``."""
+
     kind: str
     severity: str
     subject_id: str
     subject_type: str  # "company", "site", "country", "person"
-    sentence: str
+    told: Told | _SpofTold | _HiddenTold = field(repr=False, compare=False)
     revenue_at_stake: float | None = None
     products: tuple[str, ...] = ()
-    evidence: dict[str, Any] = field(default_factory=dict)
     rank: int = 0
+
+    @property
+    def sentence(self) -> str:
+        return self.told.sentence
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        return self.told.evidence
+
+    def __json__(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "subject_id": self.subject_id,
+            "subject_type": self.subject_type,
+            "sentence": self.sentence,
+            "revenue_at_stake": self.revenue_at_stake,
+            "products": self.products,
+            "evidence": self.evidence,
+            "rank": self.rank,
+        }
 
 
 def rank(findings: list[Finding]) -> list[Finding]:
@@ -86,14 +163,34 @@ def rank(findings: list[Finding]) -> list[Finding]:
             f.severity,
             f.subject_id,
             f.subject_type,
-            f.sentence,
+            f.told,
             f.revenue_at_stake,
             f.products,
-            f.evidence,
             k,
         )
         for k, f in enumerate(order, 1)
     ]
+
+
+def _found(
+    kind: str,
+    severity: str,
+    subject_id: str,
+    subject_type: str,
+    sentence: str,
+    revenue_at_stake: float | None = None,
+    products: tuple[str, ...] = (),
+    evidence: dict[str, Any] | None = None,
+) -> Finding:
+    return Finding(
+        kind,
+        severity,
+        subject_id,
+        subject_type,
+        Told(sentence, evidence or {}),
+        revenue_at_stake,
+        products,
+    )
 
 
 def build(
@@ -116,7 +213,6 @@ def build(
         kind = first.node_type
         if kind == "country":
             continue
-        steps, path, assumptions = first.explained()
         e = stake.get(node)
         ttr = (
             f" It takes {e.recovery_days:g} days to recover{' (assumed)' if e.recovery_days_assumed else ''}."
@@ -125,9 +221,9 @@ def build(
         )
         tier = ctx.tier(node) if kind == "company" else None
         where = f"tier-{tier} " if tier else ""
-        sentence = (
+        head = (
             f"{ctx.name(node)} ({node}), a {where}{'site' if kind == 'site' else 'company'}, "
-            f"alone stops {_list(products)}: {' '.join(s.text for s in steps)}{ttr}"
+            f"alone stops {_list(products)}: "
         )
         out.append(
             Finding(
@@ -135,15 +231,9 @@ def build(
                 "critical",
                 node,
                 kind,
-                sentence,
+                _SpofTold(first, head, ttr, tier),
                 e.revenue_lost if e else 0.0,
                 products,
-                {
-                    "path": list(path),
-                    "steps": [s.text for s in steps],
-                    "assumptions": list(assumptions),
-                    "tier": tier,
-                },
             )
         )
     # single country outages: revenue of a 30-day outage
@@ -157,7 +247,7 @@ def build(
             for p in stopped
         )
         out.append(
-            Finding(
+            _found(
                 "country_outage",
                 "critical",
                 cc,
@@ -200,28 +290,16 @@ def build(
                 "high" if worst.share >= NEAR_SOLE else "medium",
                 subject,
                 kind,
-                sentence,
+                _HiddenTold(sentence, tuple(top), worst.tier),
                 lost,
                 prods,
-                {
-                    "items": [
-                        {
-                            "product_id": h.product_id,
-                            "item_id": h.item_id,
-                            "share": round(h.share, 4),
-                        }
-                        for h in top
-                    ],
-                    "visible_share": max(h.visible_share for h in hs),
-                    "tier": worst.tier,
-                },
             )
         )
     for conv in conc.convergence:
         if conv.company_id in spof_nodes:
             continue
         out.append(
-            Finding(
+            _found(
                 "convergence",
                 "high",
                 conv.company_id,
@@ -236,7 +314,7 @@ def build(
     for g in cov.gaps:
         severity = "high" if g.structure.critical or g.structure.max_exposure >= 0.5 else "medium"
         out.append(
-            Finding(
+            _found(
                 f"coverage_{g.kind}",
                 severity,
                 g.company_id,
@@ -255,7 +333,7 @@ def build(
     for p in cov.people:
         if p.overloaded:
             out.append(
-                Finding(
+                _found(
                     "overloaded_owner",
                     "low",
                     p.person_id,
@@ -271,7 +349,7 @@ def build(
         if seg.mismatch and seg.declared:
             st = structure.get(seg.company_id)
             out.append(
-                Finding(
+                _found(
                     "segment_mismatch",
                     "medium",
                     seg.company_id,
@@ -290,7 +368,7 @@ def build(
             )
         elif not seg.declared and seg.supply_risk_high:
             out.append(
-                Finding(
+                _found(
                     "segment_mismatch",
                     "medium",
                     seg.company_id,
@@ -309,7 +387,7 @@ def build(
     for k in cov.kpis:
         if k.trend == "declining" and k.company_id in critical:
             out.append(
-                Finding(
+                _found(
                     "kpi_declining",
                     "medium",
                     k.company_id,
@@ -329,7 +407,7 @@ def build(
             )
         elif k.meets_target is False:
             out.append(
-                Finding(
+                _found(
                     "kpi_below_target",
                     "low",
                     k.company_id,
@@ -349,7 +427,7 @@ def build(
             and int(declared) != tier
         ):
             out.append(
-                Finding(
+                _found(
                     "declared_tier_mismatch",
                     "low",
                     c,

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from tierscope.graph.analysis.classical import ClassicalViews, classical_views
@@ -238,16 +239,29 @@ def _structure(
         if s.node_type == "company":
             products[s.node_id].add(s.product_id)
     stake = {e.node_id: e.revenue_lost for e in rxi}
-    exposure: dict[str, float] = defaultdict(float)
-    exposed_stake: dict[str, float] = defaultdict(float)  # exposure-weighted loss over its TTR
-    for e in conc.exposure:
-        exposure[e.company_id] = max(exposure[e.company_id], e.exposure)
-        ttr, _ = ctx.recovery_days(e.company_id)
-        exposed_stake[e.company_id] += (
-            e.exposure
-            * ctx.revenue_per_day(e.product_id)
-            * max(0.0, ttr - ctx.inventory_days(e.product_id))
+    # the largest exposure of each company, and its exposure-weighted loss over its TTR
+    ex = conc.exposure.frame()
+    exposure: dict[str, float] = {}
+    exposed_stake: dict[str, float] = {}
+    if len(ex):
+        companies = ex["company_id"].unique()
+        ttr = pd.Series([ctx.recovery_days(c)[0] for c in companies], index=companies)
+        products_ = ex["product_id"].unique()
+        per_day = pd.Series([ctx.revenue_per_day(p) for p in products_], index=products_)
+        inventory = pd.Series([ctx.inventory_days(p) for p in products_], index=products_)
+        days = (
+            ttr.reindex(ex["company_id"]).to_numpy()
+            - inventory.reindex(ex["product_id"]).to_numpy()
         )
+        ex["stake"] = (
+            ex["exposure"].to_numpy()
+            * per_day.reindex(ex["product_id"]).to_numpy()
+            * np.maximum(0.0, days)
+        )
+        by = ex.groupby("company_id", sort=False)
+        exposure = {str(c): float(v) for c, v in by["exposure"].max().items()}
+        exposed_stake = {str(c): float(v) for c, v in by["stake"].sum().items()}
+    del ex
     converging = {c.company_id for c in conc.convergence}
     sole: dict[str, set[str]] = defaultdict(set)
     for h in conc.hhi:
