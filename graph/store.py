@@ -76,14 +76,22 @@ class Store:
     :meth:`close`.
     """
 
-    def __init__(self, settings: Neo4jSettings, batch_size: int | None = None) -> None:
+    def __init__(
+        self,
+        settings: Neo4jSettings,
+        batch_size: int | None = None,
+        connect_timeout: float = 30.0,
+        pool_size: int = 100,
+    ) -> None:
         self.settings = settings
         self.batch_size = batch_size or int(os.environ.get("TIERSCOPE_BATCH_SIZE", "5000"))
         self._driver = GraphDatabase.driver(
             settings.uri,
             auth=(settings.user, settings.password),
-            connection_acquisition_timeout=30,
-            max_transaction_retry_time=15,
+            connection_timeout=connect_timeout,
+            connection_acquisition_timeout=connect_timeout,
+            max_transaction_retry_time=min(15.0, connect_timeout),
+            max_connection_pool_size=pool_size,
         )
 
     def __enter__(self) -> Store:

@@ -57,10 +57,10 @@ def handle_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def open_store() -> Store:
+def open_store(connect_timeout: float = 30.0) -> Store:
     """A store on ``NEO4J_URI``, or on the local server (started now if it is not running)."""
     settings = ensure_database(start=True, log=lambda m: err.print(m, markup=False))
-    store = Store(settings)
+    store = Store(settings, connect_timeout=connect_timeout)
     try:
         store.verify()
     except BaseException:

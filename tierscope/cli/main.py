@@ -21,6 +21,7 @@ from tierscope import __version__
 from tierscope.cli import db
 from tierscope.cli.analysis import analyze_command, print_register, scenario_command
 from tierscope.cli.common import console, err, handle_errors, open_store, state
+from tierscope.cli.serve import serve_command
 from tierscope.graph.analysis.run import analyze
 from tierscope.graph.mapping import total_rows
 from tierscope.graph.projection import read_projection
@@ -40,6 +41,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("analyze")(analyze_command)
 app.command("scenario")(scenario_command)
+app.command("serve")(serve_command)
 
 BundlePath = Annotated[
     Path, typer.Argument(help="A folder of CSV files, an .xlsx workbook or a .zip of CSV files.")

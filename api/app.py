@@ -1,0 +1,66 @@
+"""The app factory: ``create_app(settings, store)`` gives the FastAPI app of tierscope.
+
+Routes are versioned under ``/v1``; the OpenAPI document is at ``/openapi.json``
+and the interactive docs at ``/docs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from tierscope import __version__
+from tierscope.api import errors
+from tierscope.api.engine import Engine
+from tierscope.api.limits import BodyLimit
+from tierscope.api.routes import (
+    companies,
+    dependencies,
+    health,
+    imports,
+    products,
+    risks,
+    scenarios,
+)
+from tierscope.api.settings import ApiSettings
+from tierscope.graph.store import Store
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """\
+Dependency checks and risk queries over the partner ecosystem loaded in Neo4j.
+
+Send an API key as `Authorization: Bearer KEY` or `X-API-Key: KEY` when the
+server has keys configured (`TIERSCOPE_API_KEYS`). Every error is
+`{"error": {"code", "message", ...}}`.
+"""
+
+
+def create_app(settings: ApiSettings, store: Store) -> FastAPI:
+    """The app over ``store``; the caller owns the store (and closes it)."""
+    keys = settings.keys()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    app = FastAPI(
+        title="tierscope",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.keys = keys
+    app.state.engine = Engine(store, settings.freshness_seconds)
+    errors.install(app, settings.retry_after_seconds)
+    for module in (health, dependencies, companies, products, risks, scenarios, imports):
+        app.include_router(module.router, prefix="/v1")
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        uploads=settings.max_upload_bytes,
+        upload_paths=("/v1/imports",),
+    )
+    return app

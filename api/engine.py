@@ -1,0 +1,69 @@
+"""The loaded ecosystem, analysed once and shared by every request.
+
+:meth:`Engine.current` returns the :class:`~tierscope.graph.ecosystem.Ecosystem`
+of the snapshot in the database. It asks the database which snapshot is loaded
+at most every ``freshness_seconds``; when the snapshot changed (a new import,
+here or from the CLI) it reads and analyses the new one. One thread rebuilds
+while the others wait for it, and the new ecosystem replaces the old in a
+single assignment, so a request sees either the old results or the new ones,
+never a mixture. When the database cannot be reached, the check raises
+:class:`~tierscope.graph.errors.DatabaseUnavailable` (503); the next check
+after it returns simply succeeds again: the driver reconnects by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from tierscope.graph.ecosystem import Ecosystem
+from tierscope.graph.projection import read_projection
+from tierscope.graph.store import Store
+
+__all__ = ["Engine"]
+
+log = logging.getLogger("tierscope.api")
+
+
+class Engine:
+    def __init__(self, store: Store, freshness_seconds: float = 1.0) -> None:
+        self.store = store
+        self.freshness = freshness_seconds
+        self._eco: Ecosystem | None = None
+        self._checked = float("-inf")  # monotonic time of the last successful check
+        self._lock = threading.Lock()
+        self.writing = threading.Lock()  # one import at a time
+
+    def current(self) -> Ecosystem:
+        eco = self._eco
+        if eco is not None and time.monotonic() - self._checked < self.freshness:
+            return eco
+        with self._lock:
+            eco = self._eco
+            if eco is not None and time.monotonic() - self._checked < self.freshness:
+                return eco
+            state = self.store.require_complete()
+            if eco is None or eco.snapshot != state.snapshot:
+                log.info("analysing snapshot %s", state.snapshot)
+                eco = Ecosystem.build(read_projection(self.store))
+                log.info("analysed snapshot %s in %.1f s", eco.snapshot, eco.built_seconds)
+                self._eco = eco
+            self._checked = time.monotonic()
+            return eco
+
+    @property
+    def loaded(self) -> Ecosystem | None:
+        """The ecosystem analysed last, without checking the database."""
+        return self._eco
+
+    def invalidate(self) -> None:
+        """Make the next request check the database (after an import)."""
+        self._checked = float("-inf")
+
+    def reachable(self) -> tuple[bool, str | None]:
+        try:
+            self.store.verify()
+        except Exception as e:  # any failure means "not reachable" to a health check
+            return False, str(e)
+        return True, None

@@ -1,0 +1,56 @@
+"""The API's settings, from the environment (``TIERSCOPE_*``; Neo4j from ``NEO4J_*``).
+
+``TIERSCOPE_API_KEYS`` holds comma-separated ``key:role`` pairs, role ``read``
+or ``admin``. Empty means no keys: the server then binds to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tierscope.graph.errors import TierscopeError
+
+__all__ = ["ApiSettings", "Role", "parse_keys"]
+
+
+class Role(IntEnum):
+    read = 1
+    admin = 2
+
+
+def parse_keys(text: str) -> dict[str, Role]:
+    """``"k1:read,k2:admin"`` as {key: role}; a clear error naming the bad entry."""
+    keys: dict[str, Role] = {}
+    for n, entry in enumerate((e.strip() for e in text.split(",")), 1):
+        if not entry:
+            continue
+        key, sep, role = entry.rpartition(":")
+        if not sep or not key or role not in Role.__members__:
+            raise TierscopeError(
+                f"TIERSCOPE_API_KEYS entry {n} ({entry[:4]}…) is not key:role with role "
+                "'read' or 'admin'"
+            )
+        if len(key) < 16:
+            raise TierscopeError(
+                f"TIERSCOPE_API_KEYS entry {n}: the key is {len(key)} characters; use at least 16"
+            )
+        keys[key] = Role[role]
+    return keys
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TIERSCOPE_", extra="ignore")
+
+    api_keys: str = Field(default="", repr=False)
+    #: request bodies above this are refused with 413 (uploads have their own limit)
+    max_body_bytes: int = 1_000_000
+    max_upload_bytes: int = 200_000_000
+    #: how often (seconds) the loaded snapshot is checked against the database
+    freshness_seconds: float = 1.0
+    retry_after_seconds: int = 5
+
+    def keys(self) -> dict[str, Role]:
+        return parse_keys(self.api_keys)

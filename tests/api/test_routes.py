@@ -1,0 +1,212 @@
+"""Every route over HTTP against the real Neo4j holding the demo ecosystem."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from apitools import ADMIN_KEY, READ_KEY, Api
+
+from tierscope.graph.analysis.results import dumps
+from tierscope.graph.analysis.run import analyze
+from tierscope.graph.analysis.scenarios import run_scenario
+from tierscope.graph.projection import read_projection
+
+
+def test_every_dependency_check_agrees_with_the_analysis(api: Api) -> None:
+    a = analyze(read_projection(api.store))
+    spofs = {(s.product_id, s.node_id) for s in a.single_points_of_failure}
+    assert a.context is not None
+    products = a.context.model.products
+    nodes = sorted(a.context.companies) + sorted(a.context.sites)
+    with api.client() as c:
+        for p in products:
+            for n in nodes:
+                r = c.get("/v1/dependencies/check", params={"product": p, "company": n})
+                assert r.status_code == 200, r.text
+                d = r.json()
+                assert d["is_single_point_of_failure"] == ((p, n) in spofs), (p, n)
+                if d["is_single_point_of_failure"]:
+                    assert d["depends_on"] and d["evidence"] and d["paths"]
+                for path in d["paths"]:
+                    assert path[0] == n and path[-1] == p and path[-2] == a.focal_id
+                assert d["depends_on"] == bool(d["tiers"]) == bool(d["paths"])
+
+
+def test_a_planted_single_point_of_failure_comes_with_its_evidence(api: Api) -> None:
+    with api.client(bearer=True) as c:
+        d = c.get("/v1/dependencies/check", params={"product": "P-NX400", "company": "TKS"}).json()
+    assert d["depends_on"] and d["is_single_point_of_failure"]
+    assert ["TKS", "KESTREL", "NORVIK", "P-NX400"] in d["paths"]
+    assert 2 in d["tiers"]
+    assert any("KESTREL" in step for step in d["evidence"])
+
+
+def test_unknown_ids_are_404_naming_the_id(api: Api) -> None:
+    with api.client() as c:
+        r = c.get("/v1/dependencies/check", params={"product": "NOPE-1", "company": "TKS"})
+        assert r.status_code == 404
+        assert r.json()["error"] == {
+            "code": "not_found",
+            "message": "no product with id 'NOPE-1' in the loaded ecosystem",
+            "id": "NOPE-1",
+        }
+        r = c.get("/v1/companies/NOBODY")
+        assert r.status_code == 404 and "'NOBODY'" in r.json()["error"]["message"]
+        assert c.get("/v1/products/NOPE/supply-tree").status_code == 404
+        assert c.get("/v1/companies/NOBODY/exposure").status_code == 404
+        assert c.get("/v1/companies/NOBODY/neighborhood").status_code == 404
+
+
+def test_bad_parameters_are_422_naming_the_parameter(api: Api) -> None:
+    with api.client() as c:
+        r = c.get("/v1/dependencies/check", params={"product": "P-NX400"})
+        assert r.status_code == 422
+        assert r.json()["error"]["message"].startswith("query parameter 'company'")
+        r = c.get("/v1/companies/TKS/neighborhood", params={"depth": 99})
+        assert r.status_code == 422 and "'depth'" in r.json()["error"]["message"]
+        r = c.get("/v1/companies", params={"limit": 100000})
+        assert r.status_code == 422 and "'limit'" in r.json()["error"]["message"]
+        r = c.get("/v1/risks", params={"severity": "dire"})
+        assert r.status_code == 422 and "'severity'" in r.json()["error"]["message"]
+        r = c.post("/v1/scenarios", json={"fail": ["NOBODY"], "days": 10})
+        assert r.status_code == 422 and "'NOBODY'" in r.json()["error"]["message"]
+        r = c.post("/v1/scenarios", json={"fail": ["TKS"], "days": -1})
+        assert r.status_code == 422 and "'days'" in r.json()["error"]["message"]
+        assert "Traceback" not in r.text
+
+
+def test_companies_filter_and_paginate(api: Api) -> None:
+    with api.client() as c:
+        everyone = c.get("/v1/companies", params={"limit": 500}).json()
+        suppliers = c.get("/v1/companies", params={"kind": "supplier", "limit": 500}).json()
+        tier2 = c.get("/v1/companies", params={"tier": 2, "limit": 500}).json()
+        page2 = c.get("/v1/companies", params={"offset": 10, "limit": 10}).json()
+        one = c.get("/v1/companies/TKS").json()
+    assert everyone["total"] == len(everyone["items"]) > 50
+    assert 0 < suppliers["total"] < everyone["total"]
+    assert all(x["kind"] == "supplier" for x in suppliers["items"])
+    assert tier2["total"] > 0 and all(x["tier"] == 2 for x in tier2["items"])
+    assert page2["items"] == everyone["items"][10:20]
+    assert one["id"] == "TKS" and one["tier"] == 2
+
+
+def test_exposure_neighborhood_and_supply_tree(api: Api) -> None:
+    with api.client() as c:
+        ex = c.get("/v1/companies/TKS/exposure").json()
+        near = c.get(
+            "/v1/companies/KESTREL/neighborhood", params={"depth": 1, "direction": "upstream"}
+        ).json()
+        tree = c.get("/v1/products/P-NX400/supply-tree", params={"max_tier": 3}).json()
+    nx400 = next(p for p in ex["products"] if p["product_id"] == "P-NX400")
+    assert nx400["is_single_point_of_failure"] and 2 in nx400["tiers"]
+    assert ex["revenue_at_stake"] > 0
+    ids = {n["id"] for n in near["nodes"]}
+    assert {"KESTREL", "TKS"} <= ids
+    assert all(n["distance"] <= 1 for n in near["nodes"])
+    assert any(e["source"] == "TKS" and e["target"] == "KESTREL" for e in near["edges"])
+    tks = next(x for x in tree["companies"] if x["id"] == "TKS")
+    assert tks["is_single_point_of_failure"] and 2 in tks["tiers"]
+    assert all(link["tier"] <= 3 for link in tree["links"])
+    assert any(
+        link["supplier_id"] == "TKS" and link["buyer_id"] == "KESTREL" for link in tree["links"]
+    )
+
+
+def test_risks_filters_and_sections(api: Api) -> None:
+    with api.client() as c:
+        top = c.get("/v1/risks", params={"limit": 5}).json()
+        critical = c.get("/v1/risks", params={"severity": "critical", "limit": 500}).json()
+        spof = c.get("/v1/risks/single-points-of-failure", params={"product": "P-NX400"}).json()
+        hidden = c.get("/v1/risks/concentration", params={"section": "hidden"}).json()
+        hhi = c.get("/v1/risks/concentration", params={"section": "exposure", "limit": 3}).json()
+        gaps = c.get("/v1/risks/coverage").json()
+        kpis = c.get("/v1/risks/coverage", params={"section": "kpis"}).json()
+    assert [f["rank"] for f in top["items"]] == [1, 2, 3, 4, 5]
+    assert critical["total"] > 0 and all(f["severity"] == "critical" for f in critical["items"])
+    assert spof["total"] > 0 and all(s["product_id"] == "P-NX400" for s in spof["items"])
+    assert any(s["node_id"] == "TKS" for s in spof["items"])
+    assert any(h["subject_id"] == "CN" for h in hidden["items"]) or hidden["total"] > 50
+    assert len(hhi["items"]) == 3 and hhi["total"] > 3
+    assert gaps["total"] > 0 and kpis["total"] > 0
+
+
+def test_a_scenario_answers_what_the_cli_prints(api: Api) -> None:
+    from tierscope.graph.analysis.context import Context
+
+    ctx = Context.from_projection(read_projection(api.store))
+    expected = json.loads(dumps(run_scenario(ctx, ["TKS"], [], ["TW"], 45)))
+    with api.client() as c:
+        r = c.post("/v1/scenarios", json={"fail": ["TKS"], "countries": ["TW"], "days": 45})
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got == expected
+    assert any(s["product_id"] == "P-NX400" for s in got["stopped_products"])
+
+
+def test_keys_missing_wrong_and_too_weak(api: Api) -> None:
+    with api.client(key=None) as c:
+        r = c.get("/v1/risks")
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        assert r.headers["www-authenticate"] == "Bearer"
+        assert c.get("/v1/health").status_code == 200  # health reveals no data
+    with api.client(key="not-a-key-0123456789") as c:
+        assert (
+            c.get(
+                "/v1/dependencies/check", params={"product": "P-NX400", "company": "TKS"}
+            ).status_code
+            == 401
+        )
+    with api.client(key=READ_KEY) as c:
+        r = c.post("/v1/imports", files={"file": ("b.zip", b"x", "application/zip")})
+        assert r.status_code == 403 and "'admin'" in r.json()["error"]["message"]
+    with api.client(key=ADMIN_KEY, bearer=True) as c:
+        assert c.get("/v1/risks", params={"limit": 1}).status_code == 200
+
+
+def _zip(tables: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in tables.items():
+            z.writestr(f"{name}.csv", text)
+    return buf.getvalue()
+
+
+def test_an_import_that_fails_validation_writes_nothing(api: Api) -> None:
+    from tests_support import TINY
+
+    before = api.store.state()
+    nodes_before = api.store.count("MATCH (n) RETURN count(n) AS n")
+    bad = dict(TINY, companies=TINY["companies"].replace("S2,شركة الخليج,supplier", "S2,x,wizard"))
+    with api.client(key=ADMIN_KEY) as c:
+        r = c.post("/v1/imports", files={"file": ("bad.zip", _zip(bad), "application/zip")})
+    assert r.status_code == 422, r.text
+    body = r.json()["error"]
+    assert body["code"] == "invalid_bundle" and body["message"].startswith("bad.zip:")
+    problem = next(p for p in body["problems"] if p["column"] == "kind")
+    assert (
+        problem["file"] == "companies.csv" and problem["row"] == 4 and problem["value"] == "wizard"
+    )
+    assert api.store.state() == before
+    assert api.store.count("MATCH (n) RETURN count(n) AS n") == nodes_before
+
+
+def test_an_import_replaces_the_ecosystem_and_the_answers(api: Api) -> None:
+    from tests_support import TINY
+
+    with api.client(key=ADMIN_KEY) as c:
+        r = c.post("/v1/imports", files={"file": ("tiny.zip", _zip(TINY), "application/zip")})
+        assert r.status_code == 201, r.text
+        assert r.json()["counts"]["companies"] == 6
+        d = c.get("/v1/dependencies/check", params={"product": "P", "company": "T"}).json()
+        assert d["depends_on"] and d["is_single_point_of_failure"] and d["tiers"] == [2]
+        assert c.get("/v1/companies/TKS").status_code == 404
+        r = c.post("/v1/imports", files={"file": ("notes.txt", b"hello", "text/plain")})
+        assert r.status_code == 422 and ".zip or .xlsx" in r.json()["error"]["message"]
+
+
+def test_large_bodies_are_refused(api: Api) -> None:
+    with api.client() as c:
+        r = c.post("/v1/scenarios", json={"fail": ["X" * 200_000]})
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
