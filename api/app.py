@@ -27,7 +27,7 @@ from tierscope.api.routes import (
 from tierscope.api.settings import ApiSettings
 from tierscope.graph.store import Store
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 DESCRIPTION = """\
 Dependency checks and risk queries over the partner ecosystem loaded in Neo4j.
@@ -64,3 +64,14 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
         upload_paths=("/v1/imports",),
     )
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app on ``NEO4J_*`` (or the local server) with settings from the environment:
+    ``uvicorn --factory tierscope.api.app:app_from_env`` (``tierscope serve`` also checks
+    the address against the keys)."""
+    from tierscope.graph.localdb import ensure_database
+
+    settings = ApiSettings()
+    store = Store(ensure_database(start=True, log=lambda m: None), connect_timeout=3.0)
+    return create_app(settings, store)

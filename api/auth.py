@@ -7,7 +7,7 @@ With no keys configured every request is let through (the server then binds to
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -28,8 +28,8 @@ def _role_of(keys: dict[str, Role], token: str) -> Role | None:
     return found
 
 
-def require(role: Role) -> Callable[..., None]:
-    def check(
+def require(role: Role) -> Callable[..., Awaitable[None]]:
+    async def check(
         request: Request,
         bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
         api_key: str | None = Depends(_header),

@@ -17,6 +17,8 @@ import logging
 import threading
 import time
 
+import anyio
+
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
@@ -34,6 +36,14 @@ class Engine:
         self._checked = float("-inf")  # monotonic time of the last successful check
         self._lock = threading.Lock()
         self.writing = threading.Lock()  # one import at a time
+
+    async def fresh(self) -> Ecosystem:
+        """:meth:`current` for the event loop: at once while the results are fresh, else
+        the check (and any rebuild) in a worker thread."""
+        eco = self._eco
+        if eco is not None and time.monotonic() - self._checked < self.freshness:
+            return eco
+        return await anyio.to_thread.run_sync(self.current)
 
     def current(self) -> Ecosystem:
         eco = self._eco

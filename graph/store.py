@@ -92,6 +92,8 @@ class Store:
             connection_acquisition_timeout=connect_timeout,
             max_transaction_retry_time=min(15.0, connect_timeout),
             max_connection_pool_size=pool_size,
+            # "property key does not exist" on an empty database is expected, not news
+            notifications_min_severity="OFF",
         )
 
     def __enter__(self) -> Store:

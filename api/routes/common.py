@@ -38,8 +38,8 @@ def engine(request: Request) -> Engine:
     return e
 
 
-def ecosystem(request: Request) -> Ecosystem:
-    return engine(request).current()
+async def ecosystem(request: Request) -> Ecosystem:
+    return await engine(request).fresh()
 
 
 Eco = Annotated[Ecosystem, Depends(ecosystem)]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, Id, reader
 from tierscope.api.schemas import DependencyCheckOut
-from tierscope.graph.analysis.results import jsonable
 
 router = APIRouter(tags=["dependencies"], dependencies=reader, responses=ERRORS | NOT_FOUND)
 
@@ -18,7 +18,7 @@ router = APIRouter(tags=["dependencies"], dependencies=reader, responses=ERRORS 
     response_model=DependencyCheckOut,
     summary="Does the product depend on the company (or site), and is it a single point of failure?",
 )
-def check(
+async def check(
     eco: Eco,
     product: Annotated[str, Query(min_length=1, max_length=200, examples=["P-MS20"])],
     company: Annotated[
@@ -26,8 +26,10 @@ def check(
         Query(min_length=1, max_length=200, examples=["KAITO"], description="a company or site id"),
     ],
     paths: Annotated[int, Query(ge=1, le=100, description="most paths to list")] = 10,
-) -> DependencyCheckOut:
-    return DependencyCheckOut.model_validate(jsonable(eco.check(product, company, paths)))
+) -> Response:
+    # the JSON written directly: this route is the one other systems call in a loop
+    body = json.dumps(eco.check(product, company, paths).__json__(), ensure_ascii=False)
+    return Response(body, media_type="application/json")
 
 
 __all__ = ["Id", "router"]

@@ -24,5 +24,5 @@ def health(request: Request) -> Health:
 
 
 @router.get("/ping", response_model=Ping, summary="Answer at once (touches nothing)")
-def ping() -> Ping:
+async def ping() -> Ping:
     return Ping()
