@@ -38,8 +38,8 @@ REPO = Path(__file__).resolve().parent.parent
 CONTENT_LENGTH = re.compile(rb"content-length: *(\d+)", re.IGNORECASE)
 
 
-def prepare(companies: int, seed: int, port: int) -> tuple[Any, list[tuple[str, str]]]:
-    """The running bench database, and the (product, node) pairs to ask about."""
+def prepare(companies: int, seed: int, port: int) -> tuple[Any, Any, list[tuple[str, str]]]:
+    """The bench database (started), its settings, and the (product, node) pairs to ask."""
     from tierscope.graph.localdb import LocalServer
     from tierscope.graph.store import Store
     from tierscope.loaders.bundle import load_bundle, read_valid_bundle
@@ -64,7 +64,7 @@ def prepare(companies: int, seed: int, port: int) -> tuple[Any, list[tuple[str, 
     rng = random.Random(seed)
     nodes = companies_[companies_["kind"] != "focal"]["id"].tolist() + sites
     pairs = [(rng.choice(products), rng.choice(nodes)) for _ in range(20_000)]
-    return settings, pairs
+    return server, settings, pairs
 
 
 async def drive(
@@ -122,7 +122,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20.0)
     args = ap.parse_args()
 
-    settings, pairs = prepare(args.companies, args.seed, args.port)
+    database, settings, pairs = prepare(args.companies, args.seed, args.port)
     env = dict(
         os.environ,
         NEO4J_URI=settings.uri,
@@ -183,6 +183,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=60)
+        database.stop()
 
     print(
         f"\nAPI on {args.companies:,} companies ({len(pairs):,} random product/node pairs; "
