@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from tierscope import __version__
 from tierscope.api import errors
+from tierscope.api.auth import SECURITY_SCHEMES
 from tierscope.api.engine import Engine
 from tierscope.api.limits import BodyLimit
 from tierscope.api.routes import (
@@ -28,6 +31,9 @@ from tierscope.api.settings import ApiSettings
 from tierscope.graph.store import Store
 
 __all__ = ["app_from_env", "create_app"]
+
+#: routes that need no key (they reveal no data)
+OPEN_PATHS = ("/v1/health", "/v1/ping")
 
 DESCRIPTION = """\
 Dependency checks and risk queries over the partner ecosystem loaded in Neo4j.
@@ -57,6 +63,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     errors.install(app, settings.retry_after_seconds)
     for module in (health, dependencies, companies, products, risks, scenarios, imports):
         app.include_router(module.router, prefix="/v1")
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
@@ -64,6 +71,22 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
         upload_paths=("/v1/imports",),
     )
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the key schemes on every route that needs a key."""
+    if app.openapi_schema is None:
+        doc = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        doc.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        for path, operations in doc["paths"].items():
+            if path in OPEN_PATHS:
+                continue
+            for operation in operations.values():
+                operation["security"] = [{"bearer": []}, {"apiKey": []}]
+        app.openapi_schema = doc
+    return app.openapi_schema
 
 
 def app_from_env() -> FastAPI:
