@@ -6,8 +6,6 @@ and the interactive docs at ``/docs``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -48,15 +46,10 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     """The app over ``store``; the caller owns the store (and closes it)."""
     keys = settings.keys()
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-
     app = FastAPI(
         title="tierscope",
         version=__version__,
         description=DESCRIPTION,
-        lifespan=lifespan,
     )
     app.state.keys = keys
     app.state.engine = Engine(store, settings.freshness_seconds)

@@ -6,8 +6,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = [name for name in dir() if not name.startswith("_")]
-
 
 class ErrorDetail(BaseModel):
     code: str = Field(examples=["not_found"])
@@ -167,16 +165,10 @@ class SinglePointPage(BaseModel):
     items: list[SinglePointOut]
 
 
-class ConcentrationOut(BaseModel):
+class SectionPage(BaseModel):
+    """One page of one section of an analysis (concentration or coverage)."""
+
     section: str = Field(examples=["hidden"])
-    total: int
-    offset: int
-    limit: int
-    items: list[dict[str, Any]]
-
-
-class CoverageOut(BaseModel):
-    section: str = Field(examples=["gaps"])
     total: int
     offset: int
     limit: int

@@ -123,14 +123,7 @@ def main() -> None:
     args = ap.parse_args()
 
     database, settings, pairs = prepare(args.companies, args.seed, args.port)
-    env = dict(
-        os.environ,
-        NEO4J_URI=settings.uri,
-        NEO4J_USER=settings.user,
-        NEO4J_PASSWORD=settings.password,
-        NEO4J_DATABASE=settings.database,
-        TIERSCOPE_API_KEYS="",
-    )
+    env = {**os.environ, **settings.as_env(), "TIERSCOPE_API_KEYS": ""}
     url = f"http://127.0.0.1:{args.http_port}"
     server = subprocess.Popen(
         [

@@ -206,13 +206,7 @@ def main() -> None:
     try:
         # -- ours ------------------------------------------------------------
         settings = fresh(server)
-        env = dict(
-            os.environ,
-            NEO4J_URI=settings.uri,
-            NEO4J_USER=settings.user,
-            NEO4J_PASSWORD=settings.password,
-            NEO4J_DATABASE=settings.database,
-        )
+        env = {**os.environ, **settings.as_env()}
         t = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "tierscope", "load", str(data)],

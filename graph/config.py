@@ -28,6 +28,15 @@ class Neo4jSettings:
     database: str
     external: bool
 
+    def as_env(self) -> dict[str, str]:
+        """The ``NEO4J_*`` variables that point a ``tierscope`` process at this server."""
+        return {
+            "NEO4J_URI": self.uri,
+            "NEO4J_USER": self.user,
+            "NEO4J_PASSWORD": self.password,
+            "NEO4J_DATABASE": self.database,
+        }
+
     @classmethod
     def external_from_env(cls, prefix: str = "NEO4J_") -> Neo4jSettings | None:
         """Settings from ``{prefix}URI``, ``USER``, ``PASSWORD`` and ``DATABASE``.

@@ -17,7 +17,12 @@ from typing import Any
 from tierscope.graph.analysis.dependencies import DependencyCheck, SupplyTree
 from tierscope.graph.analysis.register import SEVERITIES, Finding
 from tierscope.graph.analysis.run import Analysis, analyze
-from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
+from tierscope.graph.analysis.scenarios import (
+    ExposureIndexEntry,
+    Scenario,
+    UnknownFailure,
+    run_scenario,
+)
 from tierscope.graph.analysis.spof import SinglePoint
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.projection import Projection
@@ -47,6 +52,8 @@ class Ecosystem:
     spof: dict[tuple[str, str], SinglePoint] = field(default_factory=dict)
     trees: dict[str, SupplyTree] = field(default_factory=dict)
     exposure_of: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    stake: dict[str, ExposureIndexEntry] = field(default_factory=dict)  # Risk Exposure Index
+    by_id: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # companies, sorted
 
     @classmethod
     def build(cls, g: Projection) -> Ecosystem:
@@ -61,6 +68,8 @@ class Ecosystem:
         for p, c, v in zip(f["product_id"], f["company_id"], f["exposure"], strict=True):
             by[str(c)].append((str(p), float(v)))
         eco.exposure_of = dict(by)
+        eco.stake = {x.node_id: x for x in a.risk_exposure_index}
+        eco.by_id = sorted(a.context.companies.items())  # type: ignore[union-attr]
         eco.built_seconds = time.perf_counter() - t
         return eco
 
@@ -91,7 +100,7 @@ class Ecosystem:
         """(total matching, one page of them), ordered by id."""
         rows = [
             (c, d)
-            for c, d in sorted(self.ctx.companies.items())
+            for c, d in self.by_id
             if (kind is None or d.get("kind") == kind)
             and (tier is None or d.get("tier") == tier)
             and (country is None or d.get("country") == country)
@@ -120,7 +129,7 @@ class Ecosystem:
         """What depends on ``company_id`` downstream: products, tiers, revenue at stake."""
         self.company(company_id)
         e = self._node(company_id)
-        rxi = {x.node_id: x for x in self.analysis.risk_exposure_index}.get(company_id)
+        rxi = self.stake.get(company_id)
         shares = dict(self.exposure_of.get(company_id, []))
         ttr, assumed = self.ctx.recovery_days(company_id)
         products = []

@@ -59,12 +59,7 @@ def store(session_store: Store) -> Store:
 def test_env(neo4j_settings: Neo4jSettings) -> dict[str, str]:
     """Environment for a ``tierscope`` subprocess that points it at the test server."""
     env = dict(os.environ)
-    env.update(
-        NEO4J_URI=neo4j_settings.uri,
-        NEO4J_USER=neo4j_settings.user,
-        NEO4J_PASSWORD=neo4j_settings.password,
-        NEO4J_DATABASE=neo4j_settings.database,
-    )
+    env.update(neo4j_settings.as_env())
     return env
 
 

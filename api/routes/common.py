@@ -10,6 +10,7 @@ from tierscope.api.auth import require
 from tierscope.api.engine import Engine
 from tierscope.api.schemas import ErrorBody
 from tierscope.api.settings import Role
+from tierscope.graph.analysis.results import jsonable
 from tierscope.graph.ecosystem import Ecosystem
 
 MAX_PAGE = 500
@@ -46,8 +47,6 @@ Eco = Annotated[Ecosystem, Depends(ecosystem)]
 
 
 def page(rows: Any, offset: int, limit: int) -> dict[str, Any]:
-    from tierscope.graph.analysis.results import jsonable
-
     return {
         "total": len(rows),
         "offset": offset,

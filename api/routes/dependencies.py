@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, Id, reader
+from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, reader
 from tierscope.api.schemas import DependencyCheckOut
 
 router = APIRouter(tags=["dependencies"], dependencies=reader, responses=ERRORS | NOT_FOUND)
@@ -30,6 +30,3 @@ async def check(
     # the JSON written directly: this route is the one other systems call in a loop
     body = json.dumps(eco.check(product, company, paths).__json__(), ensure_ascii=False)
     return Response(body, media_type="application/json")
-
-
-__all__ = ["Id", "router"]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, Limit, Offset, page, reader
-from tierscope.api.schemas import ConcentrationOut, CoverageOut, FindingPage, SinglePointPage
+from tierscope.api.schemas import FindingPage, SectionPage, SinglePointPage
 
 router = APIRouter(prefix="/risks", tags=["risks"], dependencies=reader, responses=ERRORS)
 
@@ -62,7 +62,7 @@ def single_points_of_failure(
     return page(eco.single_points_of_failure(product, node), offset, limit)
 
 
-@router.get("/concentration", response_model=ConcentrationOut, summary="Concentration findings")
+@router.get("/concentration", response_model=SectionPage, summary="Concentration findings")
 def concentration(
     eco: Eco,
     section: ConcentrationSection = ConcentrationSection.hidden,
@@ -73,7 +73,7 @@ def concentration(
     return {"section": section.value, **page(rows, offset, limit)}
 
 
-@router.get("/coverage", response_model=CoverageOut, summary="Relationship coverage findings")
+@router.get("/coverage", response_model=SectionPage, summary="Relationship coverage findings")
 def coverage(
     eco: Eco,
     section: CoverageSection = CoverageSection.gaps,

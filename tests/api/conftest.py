@@ -6,6 +6,7 @@ loaded snapshot every 0.2 s, so tests that load another bundle see it at once.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from tierscope.api.app import create_app
 from tierscope.api.settings import ApiSettings
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.store import Store
-from tierscope.loaders.bundle import demo_bundle_path, load_bundle
+from tierscope.loaders.bundle import demo_bundle_path, load_bundle, read_valid_bundle
 
 
 @pytest.fixture(scope="session")
@@ -61,12 +62,6 @@ def api(api_server: Api) -> Api:
     return api_server
 
 
-_snapshot: list[str] = []
-
-
+@functools.cache
 def _demo_snapshot() -> str:
-    if not _snapshot:
-        from tierscope.loaders.bundle import read_valid_bundle
-
-        _snapshot.append(read_valid_bundle(demo_bundle_path())[1])
-    return _snapshot[0]
+    return read_valid_bundle(demo_bundle_path())[1]

@@ -28,7 +28,7 @@ def serve_command(
         str, typer.Option(help="Address to bind (needs API keys unless loopback).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers_log: Annotated[
+    log_level: Annotated[
         str, typer.Option("--log-level", help="uvicorn log level (info, warning, ...).")
     ] = "info",
 ) -> None:
@@ -54,12 +54,12 @@ def serve_command(
                 "only (127.0.0.1).",
                 markup=False,
             )
-        store = open_store(connect_timeout=3.0)  # an outage answers 503 quickly
         if settings.freshness_seconds < 0:
             raise TierscopeError("TIERSCOPE_FRESHNESS_SECONDS must be >= 0")
+        store = open_store(connect_timeout=3.0)  # an outage answers 503 quickly
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         err.print(f"tierscope API on http://{host}:{port}/v1 (docs: /docs)", markup=False)
-        uvicorn.run(create_app(settings, store), host=host, port=port, log_level=workers_log)
+        uvicorn.run(create_app(settings, store), host=host, port=port, log_level=log_level)
     finally:
         store.close()
