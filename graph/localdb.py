@@ -103,6 +103,8 @@ class LocalServer:
         self.bolt_port = bolt_port or int(os.environ.get("TIERSCOPE_BOLT_PORT", "7687"))
         self.heap = os.environ.get("TIERSCOPE_NEO4J_HEAP", "2g")
         self.pagecache = os.environ.get("TIERSCOPE_NEO4J_PAGECACHE", "1g")
+        #: the process this object launched (its exit status is known, unlike a pid's)
+        self._proc: subprocess.Popen[bytes] | None = None
 
     # -- paths -------------------------------------------------------------
     @property
@@ -242,11 +244,18 @@ class LocalServer:
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
-    def _alive_pid(self) -> int | None:
+    def _pid_of_file(self) -> int | None:
         try:
-            pid = int(self._pid_file.read_text().strip())
+            return int(self._pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
+
+    def _alive_pid(self) -> int | None:
+        pid = self._pid_of_file()
+        if pid is None:
+            return None
+        if self._proc is not None and self._proc.pid == pid:
+            return pid if self._proc.poll() is None else None
         if not _alive(pid):
             return None
         try:  # a recycled pid belonging to another program is not our server
@@ -360,16 +369,22 @@ class LocalServer:
                 cwd=self.home,
                 start_new_session=True,
             )
+        self._proc = proc
         self._pid_file.write_text(f"{proc.pid}\n")
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            pid = self._alive_pid()
-            if pid is None:
-                tail = "\n".join(self._log_tail(12))
+            # The process we launched is judged by its own handle (a pid read from /proc
+            # while the JVM starts can look like another program's); one started by
+            # another tierscope process, by its pid file.
+            ours = self._proc is not None and self._proc.pid == self._pid_of_file()
+            code = self._proc.poll() if ours and self._proc is not None else None
+            if code is not None or (not ours and self._alive_pid() is None):
+                tail = "\n".join(self._log_tail(12)) or "(nothing)"
+                how = "" if code is None else f" ({_exit_status(code)})"
                 raise LocalServerError(
-                    f"Neo4j stopped while starting; the end of {self._console_log}:\n{tail}"
+                    f"Neo4j stopped while starting{how}; the end of {self._console_log}:\n{tail}"
                 )
             if self._version() is not None:
                 return
@@ -402,6 +417,15 @@ class LocalServer:
             return self._console_log.read_text(errors="replace").splitlines()[-n:]
         except FileNotFoundError:
             return []
+
+
+def _exit_status(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def _alive(pid: int) -> bool:
