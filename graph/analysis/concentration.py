@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -136,7 +136,7 @@ class Convergence:
 
 @dataclass(frozen=True, slots=True)
 class Concentration:
-    hhi: tuple[Hhi, ...]
+    hhi: Rows[Hhi]  # one per (buyer, item): millions at scale
     exposure: Rows[Exposure]  # millions of rows at scale: kept as columns
     country_exposure: Rows[CountryExposure]
     hidden: tuple[HiddenConcentration, ...]
@@ -165,63 +165,70 @@ def _supply_frame(ctx: Context) -> pd.DataFrame:
     )
 
 
-def _hhi(ctx: Context, f: pd.DataFrame) -> list[Hhi]:
+def _codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``values`` whose order is the values' sorted order, and the values."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _first_of_runs(keys: np.ndarray) -> np.ndarray:
+    """Positions where a run of equal values of the sorted ``keys`` starts."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+
+
+def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
+    """HHI over suppliers, countries and groups per (buyer, item), in (buyer, item) order.
+
+    Integer codes throughout (sorted codes keep the names' order), so millions of
+    supply rows sort as numbers, not strings.
+    """
     if f.empty:
-        return []
-    keys = ["buyer", "item"]
+        return Rows.empty(Hhi)
+    buyer, buyers = _codes(f["buyer"])
+    item, items = _codes(f["item"])
+    key, row_key = np.unique(buyer * len(items) + item, return_inverse=True)
+    n_keys = len(key)
+    share = f["share"].to_numpy(dtype=float)
 
-    def concentration_of(col: str) -> pd.DataFrame:
-        """HHI over ``col`` per (buyer, item), and its largest holder with its share."""
-        by = f.groupby([*keys, col], sort=False)["share"].sum().reset_index()
-        by["sq"] = by["share"] ** 2
-        hhi = by.groupby(keys, sort=False)["sq"].sum() * 10_000
-        top = by.sort_values(
-            [*keys, "share", col], ascending=[True, True, False, True], kind="stable"
-        )
-        top = top.drop_duplicates(keys).set_index(keys)
-        return pd.DataFrame({"hhi": hhi, "top": top[col], "top_share": top["share"]})
+    def concentration_of(col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """HHI over ``col`` per key, its largest holder (ties: the first name) with its
+        share, and how many distinct holders there are."""
+        code, names = _codes(f[col])
+        pair, row_pair = np.unique(row_key * len(names) + code, return_inverse=True)
+        held = np.bincount(row_pair, weights=share, minlength=len(pair))
+        k, c = pair // len(names), pair % len(names)
+        hhi = np.bincount(k, weights=held * held, minlength=n_keys) * 10_000
+        order = np.lexsort((c, -held, k))
+        top = order[_first_of_runs(k[order])]  # one per key, in key order
+        return hhi, names[c[top]], held[top], np.bincount(k, minlength=n_keys)
 
-    sup, cty, grp = (
-        concentration_of("supplier"),
-        concentration_of("country"),
-        concentration_of("group"),
-    )
-    n = f.groupby(keys, sort=False)["supplier"].nunique()
-    basis = pd.Series(
-        [ctx.model.share_basis.get(k, "equal") for k in sup.index], index=sup.index, dtype=object
-    )
-    t = pd.DataFrame(
+    hhi, top, top_share, n = concentration_of("supplier")
+    country_hhi, top_country, top_country_share, _ = concentration_of("country")
+    group_hhi, _, _, _ = concentration_of("group")
+    key_buyer, key_item = buyers[key // len(items)], items[key % len(items)]
+    basis = ctx.model.share_basis
+    return Rows(
+        Hhi,
         {
-            "basis": basis,
-            "n": n,
-            "hhi": sup["hhi"],
-            "country_hhi": cty["hhi"],
-            "group_hhi": grp["hhi"],
-            "top": sup["top"],
-            "top_share": sup["top_share"],
-            "top_country": cty["top"],
-            "top_country_share": cty["top_share"],
-        }
-    ).sort_index()
-    cols = ["basis", "n", "hhi", "country_hhi", "group_hhi", "top", "top_share", "top_country"]
-    columns: list[list[Any]] = [t[c].tolist() for c in [*cols, "top_country_share"]]
-    return [
-        Hhi(
-            str(b),
-            str(i),
-            str(basis_),
-            int(n_),
-            round(float(h), 1),
-            round(float(ch), 1),
-            round(float(gh), 1),
-            str(top),
-            float(ts),
-            str(tc),
-            float(tcs),
-            bool(float(h) > HIGHLY_CONCENTRATED + 1e-9),
-        )
-        for (b, i), basis_, n_, h, ch, gh, top, ts, tc, tcs in zip(t.index, *columns, strict=True)
-    ]
+            "buyer_id": key_buyer,
+            "item_id": key_item,
+            "basis": np.array(
+                [basis.get(k, "equal") for k in zip(key_buyer, key_item, strict=True)],
+                dtype=object,
+            ),
+            "suppliers": n,
+            "hhi": np.round(hhi, 1),
+            "country_hhi": np.round(country_hhi, 1),
+            "group_hhi": np.round(group_hhi, 1),
+            "top_supplier": top,
+            "top_share": top_share,
+            "top_country": top_country,
+            "top_country_share": top_country_share,
+            "highly_concentrated": hhi > HIGHLY_CONCENTRATED + 1e-9,
+        },
+    )
 
 
 def _flow_matrices(ctx: Context) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
@@ -288,7 +295,7 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     hhi = _hhi(ctx, f)
     if not m.products or not gg.deliver:
         return Concentration(
-            tuple(hhi), Rows.empty(Exposure), Rows.empty(CountryExposure), (), (), 0, False
+            hhi, Rows.empty(Exposure), Rows.empty(CountryExposure), (), (), 0, False
         )
     a, b = _flow_matrices(ctx)
     # The need for each item in each product's tree: what flows to its recorded
@@ -313,8 +320,13 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     focal_goals = np.array([c == m.focal for c, _ in gg.deliver], dtype=bool)
     g_item = np.array([item_pos.get(j, -1) for _, j in gg.deliver], dtype=np.int64)
     known = g_item >= 0
-    g_company = np.array([c for c, _ in gg.deliver], dtype=object)
+    # sorted codes: rows sort as numbers in the order of the names they stand for
+    g_company, companies = _codes([c for c, _ in gg.deliver])
     g_items = np.array([j for _, j in gg.deliver], dtype=object)
+    g_tier = np.array([ctx.tier(c) for c, _ in gg.deliver], dtype=object)
+    g_deep = np.array([t is not None and t >= 2 for t in g_tier], dtype=bool)
+    product_names = np.array(sorted(m.products), dtype=object)
+    product_rank = {p: k for k, p in enumerate(product_names)}
     # countries: per (item, country) group of supply rows
     sup_r = np.empty(len(m.supplies), dtype=np.int64)
     for r, alts in enumerate(gg.alternatives):
@@ -330,21 +342,20 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     key_j = [str(j) for j in keys.get_level_values(0)]
     key_cc = [str(cc) for cc in keys.get_level_values(1)]
     key_item = np.array([item_pos[j] for j in key_j], dtype=np.int64)
-
-    g_tier = np.array([ctx.tier(c) for c, _ in gg.deliver], dtype=object)
-    key_j_arr = np.array(key_j, dtype=object)
-    key_cc_arr = np.array(key_cc, dtype=object)
+    key_country, countries = _codes(key_cc)
     key_below = np.array([j not in focal_buys for j in key_j], dtype=bool)
 
-    exposure_parts: list[pd.DataFrame] = []
-    country_parts: list[pd.DataFrame] = []
+    # per chunk, as integer columns: (product rank, goal, exposure) and
+    # (product rank, country key, share); names are looked up once at the end
+    exposure_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    country_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     # (product, country) -> the largest share of any item the tier-1 suppliers show from it
     visible: dict[tuple[str, str], float] = defaultdict(float)
     deep: list[tuple[str, str, str, float]] = []
     iterations, truncated = 0, False
     for start in range(0, len(m.products), CHUNK):
         products = m.products[start : start + CHUNK]
-        chunk_products = np.array(products, dtype=object)
+        ranks = np.array([product_rank[p] for p in products], dtype=np.int64)
         w_g, w_r, first, its, cut = _flows(ctx, a, b, products)
         iterations, truncated = max(iterations, its), truncated or cut
         total = np.asarray(to_item @ w_r) + np.asarray(unmapped @ w_g)
@@ -359,23 +370,14 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(denom > 0, w_g[gi, col] / np.where(denom > 0, denom, 1.0), 0.0)
         keep = value >= LISTED_EXPOSURE
-        gi, col, value = gi[keep], col[keep], value[keep]
-        ex = pd.DataFrame(
-            {
-                "product_id": chunk_products[col],
-                "company_id": g_company[gi],
-                "tier": g_tier[gi],
-                "exposure": np.round(np.minimum(value, 1.0), 6),
-                "item_id": g_items[gi],
-            }
-        )
-        ex = ex.sort_values(
-            ["product_id", "exposure", "company_id", "item_id"],
-            ascending=[True, False, True, True],
-            kind="stable",
-        )
-        exposure_parts.append(ex.drop_duplicates(["product_id", "company_id"], keep="first"))
-        del ex, gi, col, value, denom
+        gi, col = gi[keep], col[keep]
+        value = np.round(np.minimum(value[keep], 1.0), 6)
+        # per (product, company): the largest exposure, at the first item by id
+        order = np.lexsort((g_item[gi], -value, g_company[gi], ranks[col]))
+        pc = ranks[col[order]] * len(companies) + g_company[gi[order]]
+        best = order[_first_of_runs(pc)]
+        exposure_parts.append((ranks[col[best]], gi[best], value[best]))
+        del gi, col, value, denom, order, pc, best
 
         by_country = gm @ w_r
         by_country_first = gm @ first
@@ -395,50 +397,71 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
             visible[key] = max(visible[key], v)
         lk, lp = np.nonzero(share_m >= LISTED_EXPOSURE)
         shares = share_m[lk, lp]
-        country_parts.append(
-            pd.DataFrame(
-                {
-                    "product_id": chunk_products[lp],
-                    "item_id": key_j_arr[lk],
-                    "country": key_cc_arr[lk],
-                    "share": np.round(shares, 6),
-                    "enters_below_tier_1": key_below[lk],
-                }
-            )
-        )
+        country_parts.append((ranks[lp], lk, np.round(shares, 6)))
         d = np.nonzero(key_below[lk] & (shares >= MAJORITY))[0]
         for k, pcol, share in zip(lk[d].tolist(), lp[d].tolist(), shares[d].tolist(), strict=True):
             deep.append((products[pcol], key_j[k], key_cc[k], share))
-    exposures = _rows(Exposure, exposure_parts)
-    del exposure_parts
-    country = pd.concat(country_parts, ignore_index=True) if country_parts else None
-    del country_parts
-    if country is not None:
-        country = country.sort_values(
-            ["product_id", "item_id", "share", "country"],
-            ascending=[True, True, False, True],
-            kind="stable",
-        )
-    country_rows = _rows(CountryExposure, [country] if country is not None else [])
-    del country
 
-    ex = exposures.frame()
-    deep_ex = ex[(ex["exposure"] >= MAJORITY) & ex["tier"].map(lambda t: t is not None and t >= 2)]
+    # exposures: by product, largest first, then by company
+    rank, gi, value = (np.concatenate(c) for c in zip(*exposure_parts, strict=True))
+    del exposure_parts
+    order = np.lexsort((g_company[gi], -value, rank))
+    rank, gi, value = rank[order], gi[order], value[order]
+    tiers = g_tier[gi]
+    exposures = Rows(
+        Exposure,
+        {
+            "product_id": product_names[rank],
+            "company_id": companies[g_company[gi]],
+            "tier": tiers,
+            "exposure": value,
+            "item_id": g_items[gi],
+        },
+    )
+    # countries: by product and item, largest share first, then by country
+    rank, ck, shares = (np.concatenate(c) for c in zip(*country_parts, strict=True))
+    del country_parts
+    order = np.lexsort((key_country[ck], -shares, key_item[ck], rank))
+    rank, ck, shares = rank[order], ck[order], shares[order]
+    country_rows = Rows(
+        CountryExposure,
+        {
+            "product_id": product_names[rank],
+            "item_id": np.array(key_j, dtype=object)[ck],
+            "country": countries[key_country[ck]],
+            "share": shares,
+            "enters_below_tier_1": key_below[ck],
+        },
+    )
+    del rank, ck, shares, order
+
+    majority = np.flatnonzero(value >= MAJORITY)
     hidden: list[HiddenConcentration] = [
         HiddenConcentration(p, "company", c, j, float(v), int(t), 0.0)
-        for p, c, t, v, j in deep_ex.itertuples(index=False)
+        for p, c, t, v, j in zip(
+            *(
+                col[majority[g_deep[gi[majority]]]].tolist()
+                for col in (
+                    exposures.column("product_id"),
+                    exposures.column("company_id"),
+                    tiers,
+                    value,
+                    exposures.column("item_id"),
+                )
+            ),
+            strict=True,
+        )
     ]
-    majority = ex[ex["exposure"] >= MAJORITY]
     exposure_of = {
         (p, c): float(v)
         for p, c, v in zip(
-            majority["product_id"].tolist(),
-            majority["company_id"].tolist(),
-            majority["exposure"].tolist(),
+            exposures.column("product_id")[majority].tolist(),
+            exposures.column("company_id")[majority].tolist(),
+            value[majority].tolist(),
             strict=True,
         )
     }
-    del ex, deep_ex, majority
+    del gi, value, tiers, majority
     for p, j, cc, share in deep:
         vis = visible.get((p, cc), 0.0)
         if vis < MAJORITY:
@@ -447,7 +470,7 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
             )
     hidden.sort(key=lambda h: (-h.share, h.product_id, h.kind, h.subject_id, h.item_id))
     return Concentration(
-        tuple(hhi),
+        hhi,
         exposures,
         country_rows,
         tuple(hidden),
@@ -455,17 +478,6 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         iterations,
         truncated,
     )
-
-
-R = TypeVar("R")
-
-
-def _rows(row: type[R], parts: list[pd.DataFrame]) -> Rows[R]:
-    """The chunks' frames as one :class:`Rows` (object columns keep their Python values)."""
-    if not parts:
-        return Rows.empty(row)
-    f = pd.concat(parts, ignore_index=True)
-    return Rows(row, {c: f[c].to_numpy() for c in f.columns})
 
 
 def _convergence(

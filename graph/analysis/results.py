@@ -90,6 +90,13 @@ class Rows(Sequence[T], Generic[T]):
     def __json__(self) -> list[T]:
         return list(self)
 
+    def column(self, name: str) -> np.ndarray:
+        """The values of field ``name``, one per row (the array held: do not change it)."""
+        names = [f.name for f in dataclasses.fields(self.row)]  # type: ignore[arg-type]
+        if name not in names:
+            raise KeyError(f"{self.row.__name__} has no field {name!r}; it has {names}")
+        return self._columns[names.index(name)]
+
     def frame(self) -> pd.DataFrame:
         """The columns as a ``DataFrame`` (missing values as ``None``)."""
         names = [f.name for f in dataclasses.fields(self.row)]  # type: ignore[arg-type]

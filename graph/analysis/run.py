@@ -240,33 +240,35 @@ def _structure(
             products[s.node_id].add(s.product_id)
     stake = {e.node_id: e.revenue_lost for e in rxi}
     # the largest exposure of each company, and its exposure-weighted loss over its TTR
-    ex = conc.exposure.frame()
+    rows = conc.exposure
     exposure: dict[str, float] = {}
     exposed_stake: dict[str, float] = {}
-    if len(ex):
-        companies = ex["company_id"].unique()
-        ttr = pd.Series([ctx.recovery_days(c)[0] for c in companies], index=companies)
-        products_ = ex["product_id"].unique()
-        per_day = pd.Series([ctx.revenue_per_day(p) for p in products_], index=products_)
-        inventory = pd.Series([ctx.inventory_days(p) for p in products_], index=products_)
-        days = (
-            ttr.reindex(ex["company_id"]).to_numpy()
-            - inventory.reindex(ex["product_id"]).to_numpy()
-        )
-        ex["stake"] = (
-            ex["exposure"].to_numpy()
-            * per_day.reindex(ex["product_id"]).to_numpy()
-            * np.maximum(0.0, days)
-        )
-        by = ex.groupby("company_id", sort=False)
-        exposure = {str(c): float(v) for c, v in by["exposure"].max().items()}
-        exposed_stake = {str(c): float(v) for c, v in by["stake"].sum().items()}
-    del ex
+    if len(rows):
+        company, companies = pd.factorize(rows.column("company_id"))
+        product, products_ = pd.factorize(rows.column("product_id"))
+        ttr = np.array([ctx.recovery_days(c)[0] for c in companies], dtype=float)
+        per_day = np.array([ctx.revenue_per_day(p) for p in products_], dtype=float)
+        inventory = np.array([ctx.inventory_days(p) for p in products_], dtype=float)
+        value = rows.column("exposure").astype(float)
+        stake_of_row = value * per_day[product] * np.maximum(0.0, ttr[company] - inventory[product])
+        largest = np.zeros(len(companies))
+        np.maximum.at(largest, company, value)
+        summed = np.bincount(company, weights=stake_of_row, minlength=len(companies))
+        names = [str(c) for c in companies]
+        exposure = dict(zip(names, largest.tolist(), strict=True))
+        exposed_stake = dict(zip(names, summed.tolist(), strict=True))
     converging = {c.company_id for c in conc.convergence}
     sole: dict[str, set[str]] = defaultdict(set)
-    for h in conc.hhi:
-        if h.buyer_id == ctx.focal and h.suppliers == 1:
-            sole[h.top_supplier].add(h.item_id)
+    hhi = conc.hhi
+    focal_sole = np.flatnonzero(
+        (hhi.column("buyer_id") == ctx.focal) & (hhi.column("suppliers") == 1)
+    )
+    for supplier, item in zip(
+        hhi.column("top_supplier")[focal_sole].tolist(),
+        hhi.column("item_id")[focal_sole].tolist(),
+        strict=True,
+    ):
+        sole[supplier].add(item)
     country_stops: dict[str, set[str]] = defaultdict(set)
     for s in outages:
         country_stops[s.node_id].add(s.product_id)

@@ -90,6 +90,70 @@ def test_hhi_uses_shares_then_spend_then_an_equal_split() -> None:
     assert hhi_of([{"share": 0.9}, {}, {}]) == {("F", "A"): ("equal", pytest.approx(3_333.3))}
 
 
+@settings(max_examples=500, deadline=None)
+@given(g=networks(facts=True))
+def test_hhi_rows_equal_the_definition_summed_by_hand(g: Projection) -> None:
+    """Every (buyer, item) once, in id order; HHI over suppliers, countries and groups
+    equal to the sum of squared shares; the top holder the largest (first id on ties)."""
+    ctx = Context.from_projection(g)
+    m = ctx.model
+    held: dict[str, dict[tuple[str, str], dict[str, float]]] = {
+        "supplier": {},
+        "country": {},
+        "group": {},
+    }
+    for k, s in enumerate(m.supplies):
+        country = (ctx.sites.get(s.site or "", {}).get("country") if s.site else None) or (
+            ctx.companies[s.supplier].get("country") or "?"
+        )
+        for basis, holder in (
+            ("supplier", s.supplier),
+            ("country", country),
+            ("group", ctx.group(s.supplier)),
+        ):
+            by = held[basis].setdefault((s.buyer, s.item), {})
+            by[holder] = by.get(holder, 0.0) + m.shares[k]
+    rows = analyze(g).concentration.hhi
+    assert [(h.buyer_id, h.item_id) for h in rows] == sorted(held["supplier"])
+
+    def top(by: dict[str, float]) -> tuple[str, float]:
+        return min(by.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    for h in rows:
+        key = (h.buyer_id, h.item_id)
+        for basis, value in (
+            ("supplier", h.hhi),
+            ("country", h.country_hhi),
+            ("group", h.group_hhi),
+        ):
+            assert value == pytest.approx(
+                sum(v * v for v in held[basis][key].values()) * 1e4, abs=0.051
+            )
+        assert h.suppliers == len(held["supplier"][key])
+        assert (h.top_supplier, h.top_share) == pytest.approx(top(held["supplier"][key]))
+        assert (h.top_country, h.top_country_share) == pytest.approx(top(held["country"][key]))
+        assert h.basis == m.share_basis.get(key, "equal")
+        assert h.highly_concentrated == (
+            sum(v * v for v in held["supplier"][key].values()) * 1e4 > 2500 + 1e-9
+        )
+
+
+@settings(max_examples=500, deadline=None)
+@given(g=networks(facts=True))
+def test_exposure_rows_are_one_per_product_and_company_largest_first(g: Projection) -> None:
+    c = analyze(g).concentration
+    rows = [(e.product_id, e.company_id, e.exposure, e.item_id) for e in c.exposure]
+    assert len({(p, co) for p, co, _, _ in rows}) == len(rows)
+    assert rows == sorted(rows, key=lambda r: (r[0], -r[2], r[1]))
+    assert all(0.01 <= v <= 1.0 for _, _, v, _ in rows)
+    shares = [(r.product_id, r.item_id, -r.share, r.country) for r in c.country_exposure]
+    assert shares == sorted(shares)
+    total: dict[tuple[str, str], float] = {}
+    for r in c.country_exposure:
+        total[(r.product_id, r.item_id)] = total.get((r.product_id, r.item_id), 0.0) + r.share
+    assert all(v <= 1.0 + 1e-5 for v in total.values())
+
+
 def test_the_demo_hhi_rows_name_their_basis_and_flag_high_concentration(demo: Analysis) -> None:
     rows = {(h.buyer_id, h.item_id): h for h in demo.concentration.hhi}
     board = rows[("NORVIK", "C-PCBA-DRV")]  # KESTREL 0.6, PENANG 0.4
