@@ -13,7 +13,7 @@ from fastapi import HTTPException, Request
 
 from tierscope.api.settings import Role
 
-__all__ = ["SECURITY_SCHEMES", "require"]
+__all__ = ["SECURITY_SCHEMES", "authorize", "require"]
 
 #: how keys are sent, as the OpenAPI document declares them (see ``security_schemes``)
 SECURITY_SCHEMES = {
@@ -38,28 +38,34 @@ def _role_of(keys: dict[str, Role], token: str) -> Role | None:
     return found
 
 
+def authorize(request: Request, role: Role) -> None:
+    """Raise 401 (no key, or not a valid one) or 403 (too low a role) unless the request's
+    key has ``role``; with no keys configured, let it through."""
+    keys: dict[str, Role] = request.app.state.keys
+    if not keys:
+        return
+    token = _token(request)
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if not token:
+        raise HTTPException(
+            401,
+            "An API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.",
+            headers=challenge,
+        )
+    have = _role_of(keys, token)
+    if have is None:
+        raise HTTPException(401, "The API key is not valid.", headers=challenge)
+    if have < role:
+        raise HTTPException(
+            403,
+            f"This route needs a key with the '{role.name}' role; this key has '{have.name}'.",
+        )
+
+
 def require(role: Role) -> Callable[..., Awaitable[None]]:
+    """A dependency checking the key (for routes that need no ecosystem)."""
+
     async def check(request: Request) -> None:
-        # headers read here rather than through FastAPI's security classes: one
-        # dependency instead of three on every request (see bench/api.py)
-        keys: dict[str, Role] = request.app.state.keys
-        if not keys:
-            return
-        token = _token(request)
-        challenge = {"WWW-Authenticate": "Bearer"}
-        if not token:
-            raise HTTPException(
-                401,
-                "An API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.",
-                headers=challenge,
-            )
-        have = _role_of(keys, token)
-        if have is None:
-            raise HTTPException(401, "The API key is not valid.", headers=challenge)
-        if have < role:
-            raise HTTPException(
-                403,
-                f"This route needs a key with the '{role.name}' role; this key has '{have.name}'.",
-            )
+        authorize(request, role)
 
     return check

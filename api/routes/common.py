@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
-from tierscope.api.auth import require
+from tierscope.api.auth import authorize, require
 from tierscope.api.engine import Engine
 from tierscope.api.schemas import ErrorBody
 from tierscope.api.settings import Role
@@ -30,7 +30,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "the id is not in the loaded ecosystem"},
 }
 
-reader = [Depends(require(Role.read))]
 admin = [Depends(require(Role.admin))]
 
 
@@ -40,9 +39,14 @@ def engine(request: Request) -> Engine:
 
 
 async def ecosystem(request: Request) -> Ecosystem:
+    """The current ecosystem, for a key with the read role: the key check and the
+    freshness check in one dependency (FastAPI's cost per request grows with the
+    number of dependencies; see bench/api.py)."""
+    authorize(request, Role.read)
     return await engine(request).fresh()
 
 
+#: the ecosystem, for a key with the read role: every data route takes it
 Eco = Annotated[Ecosystem, Depends(ecosystem)]
 
 

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, Limit, Offset, reader
+from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, Limit, Offset
 from tierscope.api.schemas import Company, CompanyExposure, CompanyPage, Neighborhood
 from tierscope.graph.ecosystem import MAX_DEPTH
 
-router = APIRouter(tags=["companies"], dependencies=reader, responses=ERRORS)
+router = APIRouter(tags=["companies"], responses=ERRORS)
 
 CompanyId = Annotated[str, Path(min_length=1, max_length=200, examples=["KAITO"])]
 

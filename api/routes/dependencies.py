@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, reader
+from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco
 from tierscope.api.schemas import DependencyCheckOut
 
-router = APIRouter(tags=["dependencies"], dependencies=reader, responses=ERRORS | NOT_FOUND)
+router = APIRouter(tags=["dependencies"], responses=ERRORS | NOT_FOUND)
 
 
 @router.get(

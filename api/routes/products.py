@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, reader
+from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco
 from tierscope.api.schemas import SupplyTreeOut
 
-router = APIRouter(tags=["products"], dependencies=reader, responses=ERRORS | NOT_FOUND)
+router = APIRouter(tags=["products"], responses=ERRORS | NOT_FOUND)
 
 
 @router.get(

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, Limit, Offset, page, reader
+from tierscope.api.routes.common import ERRORS, NOT_FOUND, Eco, Limit, Offset, page
 from tierscope.api.schemas import FindingPage, SectionPage, SinglePointPage
 
-router = APIRouter(prefix="/risks", tags=["risks"], dependencies=reader, responses=ERRORS)
+router = APIRouter(prefix="/risks", tags=["risks"], responses=ERRORS)
 
 
 class Severity(StrEnum):

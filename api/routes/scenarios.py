@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from tierscope.api.routes.common import ERRORS, Eco, reader
+from tierscope.api.routes.common import ERRORS, Eco
 from tierscope.api.schemas import ScenarioIn, ScenarioOut
 from tierscope.graph.analysis.results import jsonable
 
-router = APIRouter(tags=["scenarios"], dependencies=reader, responses=ERRORS)
+router = APIRouter(tags=["scenarios"], responses=ERRORS)
 
 
 @router.post(

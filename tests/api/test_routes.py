@@ -165,6 +165,22 @@ def test_keys_missing_wrong_and_too_weak(api: Api) -> None:
         assert c.get("/v1/risks", params={"limit": 1}).status_code == 200
 
 
+def test_every_route_but_health_refuses_a_request_without_a_key(api: Api) -> None:
+    """Walks the OpenAPI document: a route added without the key check fails here."""
+    with api.client(key=None) as c:
+        doc = c.get("/openapi.json").json()
+        checked = 0
+        for path, operations in doc["paths"].items():
+            url = path.replace("{company_id}", "TKS").replace("{product_id}", "P-NX400")
+            assert "{" not in url, f"fill the path parameter of {path} in this test"
+            for method in operations:
+                r = c.request(method.upper(), url)
+                expected = 200 if path in ("/v1/health", "/v1/ping") else 401
+                assert r.status_code == expected, (method, path, r.status_code)
+                checked += 1
+        assert checked >= 14
+
+
 def _zip(tables: dict[str, str]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
