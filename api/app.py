@@ -24,6 +24,7 @@ from tierscope.api.routes import (
     products,
     risks,
     scenarios,
+    views,
 )
 from tierscope.api.settings import ApiSettings
 from tierscope.graph.store import Store
@@ -54,7 +55,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     app.state.keys = keys
     app.state.engine = Engine(store, settings.freshness_seconds)
     errors.install(app, settings.retry_after_seconds)
-    for module in (health, dependencies, companies, products, risks, scenarios, imports):
+    for module in (health, dependencies, companies, products, risks, scenarios, imports, views):
         app.include_router(module.router, prefix="/v1")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(

@@ -8,6 +8,7 @@ download. Nothing here is fetched from a network.
 from __future__ import annotations
 
 import functools
+import re
 from importlib.resources import files
 
 __all__ = ["inline", "vis_css", "vis_js"]
@@ -29,5 +30,5 @@ def vis_css() -> str:
 
 def inline(text: str) -> str:
     """``text`` safe to place inside a ``<script>`` or ``<style>`` element: no sequence in
-    it can close the element early."""
-    return text.replace("</", "<\\/")
+    it can close the element early (vis-network has none; this keeps it so)."""
+    return re.sub(r"</(script|style)", r"<\\/\1", text, flags=re.IGNORECASE)

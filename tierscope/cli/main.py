@@ -18,7 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from tierscope import __version__
-from tierscope.cli import db
+from tierscope.cli import db, view
 from tierscope.cli.analysis import analyze_command, print_register, scenario_command
 from tierscope.cli.common import console, err, handle_errors, open_store, state
 from tierscope.cli.serve import serve_command
@@ -39,6 +39,7 @@ app = typer.Typer(
     "concentration and coverage gaps.",
 )
 app.add_typer(db.app, name="db")
+app.add_typer(view.app, name="view")
 app.command("analyze")(analyze_command)
 app.command("scenario")(scenario_command)
 app.command("serve")(serve_command)

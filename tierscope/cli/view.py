@@ -1,0 +1,101 @@
+"""``tierscope view``: the explorer views as self-contained HTML files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tierscope.cli.common import err, handle_errors, open_store
+from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem
+from tierscope.graph.projection import read_projection
+from tierscope.viz import views
+from tierscope.viz.network import NetworkView, network_html
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Write an interactive view of the loaded ecosystem as one HTML file (works offline).",
+)
+
+Output = Annotated[
+    Path, typer.Option("-o", "--output", help="The HTML file to write.", dir_okay=False)
+]
+
+
+class Direction(StrEnum):
+    upstream = "upstream"
+    downstream = "downstream"
+    both = "both"
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+def _run(output: Path, make: Callable[[Ecosystem], NetworkView]) -> None:
+    with handle_errors(), open_store() as store:
+        with err.status("Reading and analysing the ecosystem…"):
+            eco = Ecosystem.build(read_projection(store))
+        view = make(eco)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(network_html(view), encoding="utf-8")
+        err.print(
+            f"Wrote {output} ({len(view.nodes):,} nodes, {len(view.links):,} links)", markup=False
+        )
+
+
+@app.command("overview")
+def overview_command(output: Output) -> None:
+    """Every company in tier layers, coloured by risk or segment (grouped when very large)."""
+    _run(output, views.overview)
+
+
+@app.command("company")
+def company_command(
+    company_id: Annotated[str, typer.Argument(help="A company id.")],
+    output: Output,
+    depth: Annotated[int, typer.Option(min=1, max=MAX_DEPTH, help="Hops to show.")] = 2,
+    direction: Annotated[
+        Direction, typer.Option(help="Suppliers, buyers or both.")
+    ] = Direction.both,
+) -> None:
+    """A company's suppliers (upstream) and buyers (downstream) to a chosen depth."""
+    _run(output, lambda eco: views.company(eco, company_id, depth, direction.value))
+
+
+@app.command("product")
+def product_command(
+    product_id: Annotated[str, typer.Argument(help="A product id.")],
+    output: Output,
+    max_tier: Annotated[int, typer.Option(min=1, max=10, help="Deepest tier drawn.")] = 3,
+) -> None:
+    """A product's supply tree with its single points of failure and their evidence."""
+    _run(output, lambda eco: views.product(eco, product_id, max_tier))
+
+
+@app.command("scenario")
+def scenario_command(
+    output: Output,
+    fail: Annotated[
+        list[str] | None,
+        typer.Option("--fail", help="Company or site ids to fail, comma-separated (repeatable)."),
+    ] = None,
+    country: Annotated[
+        list[str] | None,
+        typer.Option("--country", help="Country codes to fail, comma-separated (repeatable)."),
+    ] = None,
+    days: Annotated[
+        float, typer.Option("--days", min=0, help="How long the failure lasts.")
+    ] = 30.0,
+) -> None:
+    """What failed, which products stop, and after how many days."""
+    _run(output, lambda eco: views.scenario(eco, _split(fail), _split(country), days))
+
+
+@app.command("people")
+def people_command(output: Output) -> None:
+    """Sponsors and contacts against the partners they cover, coverage gaps marked."""
+    _run(output, views.people)

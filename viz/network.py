@@ -1,0 +1,175 @@
+"""A network view: nodes and links with their facts, drawn with pyvis's vis-network.
+
+:class:`NetworkView` is what every explorer view builds (see ``views.py``);
+:func:`network_html` places it (``layout.layered``), hands nodes and links to
+a pyvis ``Network`` and renders the page template ``network.html`` with the
+library inline, so the file works offline. Tooltips are plain text: vis-network
+shows them with ``innerText``, and every other value reaches the page through
+escaped JSON (``page.script_json``) or the template's autoescaping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pyvis.edge import Edge
+from pyvis.network import Network
+
+from tierscope.viz.layout import layered
+from tierscope.viz.page import render
+
+__all__ = ["ColourMode", "Facet", "Link", "NetworkView", "Node", "network_html"]
+
+OPTIONS: dict[str, Any] = {
+    "physics": {"enabled": False},
+    "layout": {"improvedLayout": False},
+    "interaction": {
+        "hover": True,
+        "tooltipDelay": 120,
+        "hideEdgesOnDrag": True,
+        "multiselect": True,
+    },
+    "nodes": {"shape": "dot", "font": {"size": 12, "face": "system-ui"}, "borderWidth": 1},
+    "edges": {
+        "smooth": False,
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+        "color": {"color": "#b8c0cc", "highlight": "#1f2733"},
+        "width": 1,
+    },
+}
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    level: int
+    name: str = ""
+    title: str = ""  # the tooltip: plain text, one fact per line
+    size: float = 12.0
+    colors: dict[str, str] = field(default_factory=dict)  # colour mode -> colour
+    facts: dict[str, Any] = field(default_factory=dict)  # what the filters read
+    flagged: bool = False  # drawn with a red ring (a highlighted risk)
+    shape: str = "dot"
+    order: str = ""  # sort key inside its level
+
+
+@dataclass
+class Link:
+    source: str
+    target: str
+    title: str = ""
+    dashed: bool = False
+    highlighted: bool = False
+
+
+@dataclass
+class ColourMode:
+    key: str
+    label: str
+    legend: list[tuple[str, str]]  # (label, colour)
+
+
+@dataclass
+class Facet:
+    key: str  # a key of Node.facts
+    label: str
+    values: list[str]
+
+
+@dataclass
+class NetworkView:
+    kind: str  # overview, company, product, scenario, people
+    title: str
+    subtitle: str
+    snapshot: str | None
+    nodes: list[Node]
+    links: list[Link]
+    colour_modes: list[ColourMode]
+    facets: list[Facet] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    flagged_label: str | None = None
+    shapes: list[str] = field(default_factory=list)
+    #: aggregated overviews: group id -> member indices into ``drill_companies``
+    groups: dict[str, list[int]] | None = None
+    drill_companies: list[dict[str, Any]] = field(default_factory=list)
+    drill_links: list[tuple[int, int]] = field(default_factory=list)
+    drill_limit: int = 1500
+
+
+def network_html(view: NetworkView, generated_at: datetime | None = None) -> str:
+    """The view as one self-contained HTML page."""
+    pos = layered(
+        {n.id: n.level for n in view.nodes},
+        ((link.source, link.target) for link in view.links),
+        {n.id: n.order for n in view.nodes},
+    )
+    net = Network(directed=True)
+    first = view.colour_modes[0].key if view.colour_modes else None
+    for n in view.nodes:
+        x, y = pos[n.id]
+        colour = n.colors.get(first, "#9aa5b1") if first else "#9aa5b1"
+        net.add_node(
+            n.id,
+            label=n.label,
+            shape=n.shape,
+            color=colour,
+            title=n.title or n.label,
+            x=round(x, 1),
+            y=round(y, 1),
+            size=n.size,
+            borderWidth=4 if n.flagged else 1,
+            name=n.name,
+            facts=n.facts,
+            colors=n.colors,
+            flagged=n.flagged,
+        )
+    for k, link in enumerate(view.links):
+        # pyvis's add_edge looks every end up in a list (quadratic on big views); both
+        # ends are known to exist here, so the edge is made as add_edge makes it
+        options: dict[str, Any] = {"id": f"e{k}"}
+        if link.title:
+            options["title"] = link.title
+        if link.dashed:
+            options["dashes"] = True
+        if link.highlighted:
+            options["color"] = {"color": "#b3261e", "highlight": "#b3261e"}
+            options["width"] = 3
+        net.edges.append(Edge(link.source, link.target, True, **options).options)
+    data: dict[str, Any] = {
+        "kind": view.kind,
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": OPTIONS,
+        "colour_modes": [
+            {
+                "key": m.key,
+                "label": m.label,
+                "legend": [{"label": lb, "color": c} for lb, c in m.legend],
+            }
+            for m in view.colour_modes
+        ],
+    }
+    if view.groups is not None:
+        data |= {
+            "groups": {g: {"members": m} for g, m in view.groups.items()},
+            "companies": view.drill_companies,
+            "links": view.drill_links,
+            "drill_limit": view.drill_limit,
+        }
+    when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    return render(
+        "network.html",
+        title=view.title,
+        subtitle=view.subtitle,
+        snapshot=view.snapshot,
+        generated=f"generated {when}",
+        colour_modes=view.colour_modes,
+        facets=view.facets,
+        notes=view.notes,
+        flagged_label=view.flagged_label,
+        shapes=view.shapes,
+        data=data,
+    )
