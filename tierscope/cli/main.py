@@ -21,6 +21,7 @@ from tierscope import __version__
 from tierscope.cli import db, view
 from tierscope.cli.analysis import analyze_command, print_register, scenario_command
 from tierscope.cli.common import console, err, handle_errors, open_store, state
+from tierscope.cli.report import report_command
 from tierscope.cli.serve import serve_command
 from tierscope.graph.analysis.run import analyze
 from tierscope.graph.mapping import total_rows
@@ -43,6 +44,7 @@ app.add_typer(view.app, name="view")
 app.command("analyze")(analyze_command)
 app.command("scenario")(scenario_command)
 app.command("serve")(serve_command)
+app.command("report")(report_command)
 
 BundlePath = Annotated[
     Path, typer.Argument(help="A folder of CSV files, an .xlsx workbook or a .zip of CSV files.")

@@ -1,0 +1,48 @@
+"""``tierscope report``: the leadership report as HTML, and as PDF through headless Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tierscope.cli.common import err, handle_errors, open_store
+from tierscope.graph.ecosystem import Ecosystem
+from tierscope.graph.errors import TierscopeError
+from tierscope.graph.projection import read_projection
+from tierscope.viz.pdf import print_pdf
+from tierscope.viz.report import PAPERS, report_html
+
+__all__ = ["report_command"]
+
+
+def report_command(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The HTML file to write.", dir_okay=False),
+    ],
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf", help="Also print it to this PDF file (headless Chromium).", dir_okay=False
+        ),
+    ] = None,
+    paper: Annotated[
+        str, typer.Option("--paper", help=f"Paper size to print on: {' or '.join(PAPERS)}.")
+    ] = "a4",
+) -> None:
+    """Write the leadership report: headline numbers, the top ten risks, charts."""
+    with handle_errors():
+        if paper.lower() not in PAPERS:
+            raise TierscopeError(f"--paper {paper!r} is not one of {', '.join(PAPERS)}")
+    with handle_errors(), open_store() as store:
+        with err.status("Reading and analysing the ecosystem…"):
+            eco = Ecosystem.build(read_projection(store))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report_html(eco, paper=paper.lower()), encoding="utf-8")
+        err.print(f"Wrote the report to {output}", markup=False)
+        if pdf is not None:
+            with err.status("Printing the PDF…"):
+                print_pdf(output, pdf)
+            err.print(f"Wrote the PDF to {pdf}", markup=False)
