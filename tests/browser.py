@@ -28,6 +28,13 @@ ARGS = [
 SCREENSHOTS = Path(__file__).resolve().parent.parent / ".tierscope" / "screenshots"
 LOCAL = ("file:", "data:", "about:", "blob:")
 
+#: names that would run script if any page put them into HTML unescaped
+INJECTIONS = {
+    "PENANG": "<script>alert(1)</script>",
+    "TKS": '"><img src=x onerror=alert(1)>',
+    "KESTREL": "</script><script>alert('k')</script>",
+}
+
 
 @dataclass
 class Opened:
@@ -66,7 +73,9 @@ def open_page(
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
     page = context.new_page()
     opened = Opened(page)
-    page.on("console", lambda m: opened.console_errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "console", lambda m: opened.console_errors.append(m.text) if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: opened.console_errors.append(f"uncaught: {e}"))
 
     def dialog(d: Any) -> None:
@@ -88,6 +97,8 @@ def open_page(
         deadline = time.monotonic() + timeout_ms / 1000
         while not page.evaluate(ready):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{path.name}: {ready} not true within {timeout_ms / 1000:.0f} s")
+                raise TimeoutError(
+                    f"{path.name}: {ready} not true within {timeout_ms / 1000:.0f} s"
+                )
             time.sleep(0.02)
     return opened

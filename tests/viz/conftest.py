@@ -8,19 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import ARGS, CHROMIUM
+from browser import ARGS, CHROMIUM, INJECTIONS
 from playwright.sync_api import Browser, sync_playwright
 
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import projection_from_records
 from tierscope.loaders.bundle import demo_bundle_path, read_valid_bundle
-
-#: names that would run script if any page put them into HTML unescaped
-INJECTIONS = {
-    "KAITO": "<script>alert(1)</script>",
-    "TKS": '"><img src=x onerror=alert(1)>',
-    "KESTREL": "</script><script>alert('k')</script>",
-}
 
 
 @pytest.fixture(scope="session")
