@@ -69,17 +69,21 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with the key schemes on every route that needs a key."""
+    """The OpenAPI document, with the key schemes on every route that needs a key, and
+    every error documented as the JSON it is (also on the routes that answer HTML)."""
     if app.openapi_schema is None:
         doc = get_openapi(
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         doc.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
         for path, operations in doc["paths"].items():
-            if path in OPEN_PATHS:
-                continue
             for operation in operations.values():
-                operation["security"] = [{"bearer": []}, {"apiKey": []}]
+                for code, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if code[0] in "45" and "text/html" in content:
+                        content.setdefault("application/json", content.pop("text/html"))
+                if path not in OPEN_PATHS:
+                    operation["security"] = [{"bearer": []}, {"apiKey": []}]
         app.openapi_schema = doc
     return app.openapi_schema
 
