@@ -15,16 +15,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, Route
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tierscope.viz.pdf import FLAGS
+
+ARGS = list(FLAGS)
 SCREENSHOTS = Path(__file__).resolve().parent.parent / ".tierscope" / "screenshots"
 LOCAL = ("file:", "data:", "about:", "blob:")
 

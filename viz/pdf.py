@@ -14,10 +14,20 @@ from pathlib import Path
 
 from tierscope.graph.errors import TierscopeError
 
-__all__ = ["CHROMIUM", "PdfError", "chromium_path", "print_pdf"]
+__all__ = ["CHROMIUM", "FLAGS", "PdfError", "chromium_path", "print_pdf"]
 
 #: where Debian installs Chromium; ``TIERSCOPE_CHROMIUM`` overrides it
 CHROMIUM = "/usr/bin/chromium"
+#: how tierscope runs it: headless, no sandbox, nothing fetched in the background
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 TIMEOUT_SECONDS = 120.0
 
 
@@ -49,13 +59,7 @@ def print_pdf(html_path: Path, pdf_path: Path, timeout: float = TIMEOUT_SECONDS)
     with tempfile.TemporaryDirectory(prefix="tierscope-chromium-") as profile:
         command = [
             exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf}",

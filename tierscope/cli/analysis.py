@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierscope.cli.common import console, err, handle_errors, open_store
+from tierscope.cli.common import console, err, handle_errors, open_store, split_ids
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import dumps
 from tierscope.graph.analysis.run import Analysis, analyze, index
@@ -18,10 +18,6 @@ from tierscope.graph.errors import TierscopeError
 from tierscope.graph.projection import read_projection
 
 __all__ = ["analyze_command", "print_register", "scenario_command"]
-
-
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
 def analyze_command(
@@ -126,7 +122,7 @@ def scenario_command(
 ) -> None:
     """Fail companies, sites or whole countries for D days: what stops, when, and what it costs."""
     with handle_errors(), open_store() as store:
-        ids, countries = _split(fail), _split(country)
+        ids, countries = split_ids(fail), split_ids(country)
         if not ids and not countries:
             raise TierscopeError("nothing to fail: give --fail ID,... and/or --country CC,...")
         with err.status("Reading the ecosystem…"):

@@ -13,7 +13,7 @@ from tierscope.graph.errors import BundleError, TierscopeError
 from tierscope.graph.localdb import ensure_database
 from tierscope.graph.store import Store
 
-__all__ = ["console", "err", "handle_errors", "open_store", "state"]
+__all__ = ["console", "err", "handle_errors", "open_store", "split_ids", "state"]
 
 console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -71,3 +71,8 @@ def open_store(connect_timeout: float = 30.0) -> Store:
 
 def is_tty() -> bool:
     return sys.stderr.isatty()
+
+
+def split_ids(values: list[str] | None) -> list[str]:
+    """``--fail A,B --fail C`` as ``[A, B, C]``: repeatable, comma-separated, blanks dropped."""
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]

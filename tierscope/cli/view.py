@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tierscope.cli.common import err, handle_errors, open_store
+from tierscope.cli.common import err, handle_errors, open_store, split_ids
 from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem
 from tierscope.graph.projection import read_projection
 from tierscope.viz import views
@@ -29,10 +29,6 @@ class Direction(StrEnum):
     upstream = "upstream"
     downstream = "downstream"
     both = "both"
-
-
-def _split(values: list[str] | None) -> list[str]:
-    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
 def _run(output: Path, make: Callable[[Ecosystem], NetworkView]) -> None:
@@ -92,7 +88,7 @@ def scenario_command(
     ] = 30.0,
 ) -> None:
     """What failed, which products stop, and after how many days."""
-    _run(output, lambda eco: views.scenario(eco, _split(fail), _split(country), days))
+    _run(output, lambda eco: views.scenario(eco, split_ids(fail), split_ids(country), days))
 
 
 @app.command("people")
