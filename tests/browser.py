@@ -15,7 +15,9 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page, Route
 
-from tierscope.viz.pdf import FLAGS
+from tierscope.viz.pdf import CHROMIUM, FLAGS
+
+__all__ = ["ARGS", "CHROMIUM", "INJECTIONS", "Opened", "open_page"]
 
 ARGS = list(FLAGS)
 SCREENSHOTS = Path(__file__).resolve().parent.parent / ".tierscope" / "screenshots"
