@@ -56,7 +56,17 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     app.state.keys = keys
     app.state.engine = Engine(store, settings.freshness_seconds)
     errors.install(app, settings.retry_after_seconds)
-    for module in (health, dependencies, companies, products, risks, scenarios, imports, views, report):
+    for module in (
+        health,
+        dependencies,
+        companies,
+        products,
+        risks,
+        scenarios,
+        imports,
+        views,
+        report,
+    ):
         app.include_router(module.router, prefix="/v1")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(

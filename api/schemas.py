@@ -28,6 +28,17 @@ class Ping(BaseModel):
     ok: bool = True
 
 
+class DependencyCheckQuery(BaseModel):
+    """The query of ``GET /v1/dependencies/check`` (validated in one pass: see the route)."""
+
+    model_config = ConfigDict(extra="ignore")
+    product: str = Field(min_length=1, max_length=200, examples=["P-MS20"])
+    company: str = Field(
+        min_length=1, max_length=200, examples=["KAITO"], description="a company or site id"
+    )
+    paths: int = Field(default=10, ge=1, le=100, description="most paths to list")
+
+
 class DependencyCheckOut(BaseModel):
     product_id: str = Field(examples=["P-MS20"])
     node_id: str = Field(examples=["KAITO"])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 
 from tierscope.api.auth import authorize, require
 from tierscope.api.engine import Engine
@@ -12,6 +14,8 @@ from tierscope.api.schemas import ErrorBody
 from tierscope.api.settings import Role
 from tierscope.graph.analysis.results import jsonable
 from tierscope.graph.ecosystem import Ecosystem
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_PAGE = 500
 
@@ -57,3 +61,32 @@ def page(rows: Any, offset: int, limit: int) -> dict[str, Any]:
         "limit": limit,
         "items": jsonable(list(rows[offset : offset + limit])),
     }
+
+
+def read_query(request: Request, model: type[M]) -> M:
+    """The query string validated as ``model`` in one pass; a bad or missing parameter
+    raises the same 422 (naming it) as FastAPI's own parameters do. The last value of a
+    repeated parameter counts, as with FastAPI's."""
+    try:
+        return model.model_validate(dict(request.query_params))
+    except ValidationError as e:
+        raise RequestValidationError(
+            [{**err, "loc": ("query", *err["loc"])} for err in e.errors(include_url=False)]
+        ) from None
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The OpenAPI parameter objects of a query read with :func:`read_query`."""
+    schema = model.model_json_schema()
+    required = set(schema.get("required", ()))
+    out = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        param: dict[str, Any] = {"name": name, "in": "query", "required": name in required}
+        if "description" in prop:
+            param["description"] = prop.pop("description")
+        if "examples" in prop:
+            param["example"] = prop.pop("examples")[0]
+        param["schema"] = prop
+        out.append(param)
+    return out

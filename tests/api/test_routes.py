@@ -64,6 +64,18 @@ def test_bad_parameters_are_422_naming_the_parameter(api: Api) -> None:
         r = c.get("/v1/dependencies/check", params={"product": "P-NX400"})
         assert r.status_code == 422
         assert r.json()["error"]["message"].startswith("query parameter 'company'")
+        for bad in ({"paths": "0"}, {"paths": "101"}, {"paths": "ten"}, {"product": ""}):
+            r = c.get(
+                "/v1/dependencies/check", params={"product": "P-NX400", "company": "TKS", **bad}
+            )
+            ((name, value),) = bad.items()
+            problem = r.json()["error"]["problems"][0]
+            assert r.status_code == 422 and problem["parameter"] == name, r.text
+            assert problem["in"] == "query" and problem["value"] == value
+        # the last of a repeated parameter counts (as with FastAPI's own parameters)
+        r = c.get("/v1/dependencies/check?product=NOPE&product=P-NX400&company=TKS&paths=1")
+        assert r.status_code == 200 and r.json()["product_id"] == "P-NX400"
+        assert len(r.json()["paths"]) == 1 and r.json()["paths_truncated"]
         r = c.get("/v1/companies/TKS/neighborhood", params={"depth": 99})
         assert r.status_code == 422 and "'depth'" in r.json()["error"]["message"]
         r = c.get("/v1/companies", params={"limit": 100000})
