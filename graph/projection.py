@@ -11,6 +11,8 @@ BOM parent to child, dependent to provider, company to site, person to company.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import networkx as nx
@@ -24,6 +26,7 @@ from tierscope.graph.tiers import supply_tiers
 __all__ = [
     "NodeKey",
     "Projection",
+    "Tables",
     "edges_of_type",
     "nodes_of_label",
     "projection_from_records",
@@ -54,15 +57,37 @@ def read_projection(store: Store) -> Projection:
         loaded_at=state.loaded_at,
         focal_id=state.focal_id,
     )
+    one = _Ids()
     for label in NODE_LABELS:
-        g.add_nodes_from(((label, node_id), props) for node_id, props in store.read_nodes(label))
+        g.add_nodes_from(
+            ((label, one(node_id)), one.props(props)) for node_id, props in store.read_nodes(label)
+        )
     for rtype, start_label, end_label in RELATIONSHIP_TYPES:
         # (u, v, key, data) tuples: the properties include one named "key"
         g.add_edges_from(
-            ((start_label, a), (end_label, b), (rtype, props["key"]), props)  # type: ignore[misc]
+            ((start_label, one(a)), (end_label, one(b)), (rtype, props["key"]), one.props(props))  # type: ignore[misc]
             for a, b, props in store.read_relationships(rtype)
         )
     return g
+
+
+class _Ids:
+    """One string object per id: every row read brings its own copy of the ids it names
+    (a million-company ecosystem has tens of millions of them). Sharing them saves that
+    memory, and the analyses' lookups by id then find the very same object in their
+    indexes (an identity check instead of comparing the characters)."""
+
+    def __init__(self) -> None:
+        self.pool: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        return self.pool.setdefault(value, value)
+
+    def props(self, props: dict[str, Any]) -> dict[str, Any]:
+        for k, v in props.items():
+            if type(v) is str and (k == "id" or k.endswith("_id")):
+                props[k] = self.pool.setdefault(v, v)
+        return props
 
 
 def projection_from_records(
@@ -78,16 +103,49 @@ def projection_from_records(
     g: Projection = nx.MultiDiGraph(
         snapshot=snapshot, source=source, loaded_at=None, focal_id=records.focal_id()
     )
+    one = _Ids()
     for batch in iter_batches(records, 50_000, supply_tiers(records), snapshot):
         if batch.kind == "node":
-            g.add_nodes_from(((batch.label, r["id"]), r["props"]) for r in batch.rows)
+            g.add_nodes_from(
+                ((batch.label, one(r["id"])), one.props(r["props"])) for r in batch.rows
+            )
         else:
             a, b = label_of[batch.label]
             g.add_edges_from(
-                ((a, r["start"]), (b, r["end"]), (batch.label, r["props"]["key"]), r["props"])  # type: ignore[misc]
+                (
+                    (a, one(r["start"])),
+                    (b, one(r["end"])),
+                    (batch.label, r["props"]["key"]),
+                    one.props(r["props"]),
+                )  # type: ignore[misc]
                 for r in batch.rows
             )
     return g
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The projection's nodes by label and edges by type, from one pass over each:
+    readers of several kinds use this rather than walking the whole graph per kind."""
+
+    nodes: dict[str, list[tuple[str, dict[str, Any]]]]
+    edges: dict[str, list[tuple[str, str, dict[str, Any]]]]
+
+    @classmethod
+    def of(cls, g: Projection) -> Tables:
+        nodes: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        for (label, node_id), d in g.nodes(data=True):
+            nodes[label].append((node_id, d))
+        edges: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+        for u, v, k, d in g.edges(keys=True, data=True):
+            edges[k[0]].append((u[1], v[1], d))
+        return cls(dict(nodes), dict(edges))
+
+    def node_rows(self, label: str) -> list[tuple[str, dict[str, Any]]]:
+        return self.nodes.get(label, [])
+
+    def edge_rows(self, rtype: str) -> list[tuple[str, str, dict[str, Any]]]:
+        return self.edges.get(rtype, [])
 
 
 def nodes_of_label(g: Projection, label: str) -> list[tuple[str, dict[str, Any]]]:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tierscope.graph.projection import Projection, edges_of_type, nodes_of_label
+from tierscope.graph.projection import Projection, Tables
 
 __all__ = ["EcosystemSummary", "summarize"]
 
@@ -55,7 +55,8 @@ def summarize(g: Projection) -> EcosystemSummary:
     >>> s.companies, s.companies_by_tier, s.countries
     (2, {'0': 1, '1': 1}, 2)
     """
-    companies = nodes_of_label(g, "Company")
+    t = Tables.of(g)
+    companies = t.node_rows("Company")
     focal_id = str(g.graph.get("focal_id") or "")
     focal_name = next((str(d.get("name")) for cid, d in companies if cid == focal_id), "")
     tiers = Counter(d.get("tier") for _, d in companies)
@@ -64,11 +65,11 @@ def summarize(g: Projection) -> EcosystemSummary:
         for t in sorted(tiers, key=lambda t: (t is None, t or 0))
     }
     countries = {d.get("country") for _, d in companies} | {
-        d.get("country") for _, d in nodes_of_label(g, "Site")
+        d.get("country") for _, d in t.node_rows("Site")
     }
-    items = nodes_of_label(g, "Item")
+    items = t.node_rows("Item")
     products = sorted(i for i, d in items if d.get("kind") == "product")
-    deps = edges_of_type(g, "DEPENDS_ON")
+    deps = t.edge_rows("DEPENDS_ON")
     return EcosystemSummary(
         snapshot=str(g.graph.get("snapshot") or ""),
         source=str(g.graph.get("source") or ""),
@@ -81,15 +82,15 @@ def summarize(g: Projection) -> EcosystemSummary:
         countries=len(countries - {None}),
         products=products,
         items=len(items),
-        supply_relationships=len(edges_of_type(g, "SUPPLIES")),
-        bom_lines=len(edges_of_type(g, "REQUIRES")),
-        sites=len(nodes_of_label(g, "Site")),
+        supply_relationships=len(t.edge_rows("SUPPLIES")),
+        bom_lines=len(t.edge_rows("REQUIRES")),
+        sites=len(t.node_rows("Site")),
         dependencies=len(deps),
         critical_dependencies=sum(1 for _, _, d in deps if d.get("critical")),
-        people=len(nodes_of_label(g, "Person")),
-        sponsors=len(edges_of_type(g, "SPONSORS")),
-        contacts=len(edges_of_type(g, "CONTACT_FOR")),
-        kpi_rows=len(nodes_of_label(g, "Kpi")),
+        people=len(t.node_rows("Person")),
+        sponsors=len(t.edge_rows("SPONSORS")),
+        contacts=len(t.edge_rows("CONTACT_FOR")),
+        kpi_rows=len(t.node_rows("Kpi")),
         revenue_per_day=float(
             sum(
                 float(d.get("revenue_per_day") or 0) for _, d in items if d.get("kind") == "product"

@@ -32,7 +32,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tierscope.graph.projection import Projection, edges_of_type, nodes_of_label
+from tierscope.graph.projection import Projection, Tables
 
 __all__ = ["Availability", "SupplyModel", "available_products", "evaluate"]
 
@@ -71,9 +71,11 @@ class SupplyModel:
     )  # every dependency, critical or not
 
     @classmethod
-    def from_projection(cls, g: Projection) -> SupplyModel:
-        companies = nodes_of_label(g, "Company")
-        sites = nodes_of_label(g, "Site")
+    def from_projection(cls, g: Projection, tables: Tables | None = None) -> SupplyModel:
+        """The model of ``g`` (``tables``: its rows by kind, when the caller has them)."""
+        t = Tables.of(g) if tables is None else tables
+        companies = t.node_rows("Company")
+        sites = t.node_rows("Site")
         supplies = [
             _Supply(
                 a,
@@ -83,23 +85,23 @@ class SupplyModel:
                 _number(d.get("share")),
                 _number(d.get("annual_spend")),
             )
-            for a, b, d in edges_of_type(g, "SUPPLIES")
+            for a, b, d in t.edge_rows("SUPPLIES")
         ]
         bom: dict[str, list[str]] = defaultdict(list)
-        for parent, child, _ in edges_of_type(g, "REQUIRES"):
+        for parent, child, _ in t.edge_rows("REQUIRES"):
             bom[parent].append(child)
         company_sites: dict[str, list[str]] = defaultdict(list)
         for sid, d in sites:
             company_sites[str(d["company_id"])].append(sid)
         critical: dict[str, list[str]] = defaultdict(list)
         every: dict[str, list[str]] = defaultdict(list)
-        for dependent, provider, d in edges_of_type(g, "DEPENDS_ON"):
+        for dependent, provider, d in t.edge_rows("DEPENDS_ON"):
             every[dependent].append(provider)
             if d.get("critical"):
                 critical[dependent].append(provider)
         model = cls(
             focal=str(g.graph["focal_id"]),
-            products=sorted(i for i, d in nodes_of_label(g, "Item") if d.get("kind") == "product"),
+            products=sorted(i for i, d in t.node_rows("Item") if d.get("kind") == "product"),
             supplies=supplies,
             bom=dict(bom),
             company_country={c: d.get("country") for c, d in companies},

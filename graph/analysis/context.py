@@ -14,7 +14,7 @@ from typing import Any
 
 from tierscope.graph.analysis.availability import SupplyModel
 from tierscope.graph.analysis.goals import GoalGraph
-from tierscope.graph.projection import Projection
+from tierscope.graph.projection import Projection, Tables
 
 __all__ = ["DEFAULT_RECOVERY_DAYS", "Context"]
 
@@ -41,30 +41,27 @@ class Context:
 
     @classmethod
     def from_projection(cls, g: Projection) -> Context:
-        by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        for (label, node_id), d in g.nodes(data=True):
-            by_label[label][node_id] = d
+        t = Tables.of(g)
+        by_label = {label: dict(rows) for label, rows in t.nodes.items()}
         sponsors: dict[str, list[str]] = defaultdict(list)
         contacts: dict[str, list[tuple[str, bool]]] = defaultdict(list)
-        parent: dict[str, str] = {}
-        for u, v, k, d in g.edges(keys=True, data=True):
-            if k[0] == "SPONSORS":
-                sponsors[v[1]].append(u[1])
-            elif k[0] == "CONTACT_FOR":
-                contacts[v[1]].append((u[1], bool(d.get("primary"))))
-            elif k[0] == "PART_OF":
-                parent[u[1]] = v[1]
-        model = SupplyModel.from_projection(g)
+        for person, company, _ in t.edge_rows("SPONSORS"):
+            sponsors[company].append(person)
+        for person, company, d in t.edge_rows("CONTACT_FOR"):
+            contacts[company].append((person, bool(d.get("primary"))))
+        parent = {c: group for c, group, _ in t.edge_rows("PART_OF")}
+        model = SupplyModel.from_projection(g, t)
+        del t
         return cls(
             focal=str(g.graph["focal_id"]),
             snapshot=g.graph.get("snapshot"),
-            companies=dict(by_label["Company"]),
-            items=dict(by_label["Item"]),
-            sites=dict(by_label["Site"]),
-            people=dict(by_label["Person"]),
+            companies=by_label.get("Company", {}),
+            items=by_label.get("Item", {}),
+            sites=by_label.get("Site", {}),
+            people=by_label.get("Person", {}),
             sponsors={c: sorted(p) for c, p in sponsors.items()},
             contacts={c: sorted(p) for c, p in contacts.items()},
-            kpis=list(by_label["Kpi"].values()),
+            kpis=list(by_label.get("Kpi", {}).values()),
             model=model,
             goals=GoalGraph.build(model),
             parent=parent,
