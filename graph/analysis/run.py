@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -191,22 +191,7 @@ def _analyze(g: Projection | Context, progress: Callable[[str, float], None] | N
     cov = timer.run("coverage", lambda: coverage(ctx, structure))
     classical = timer.run("classical_views", lambda: classical_views(ctx, spofs))
     register = timer.run("register", lambda: build(ctx, every, rxi, conc, cov, structure))
-    baseline = {
-        ctx.goals.deliver[nec.product_goal(p)][1]
-        for p in ctx.model.products
-        if nec.delivered[nec.product_goal(p)]
-    }
-    products = [
-        {
-            "product_id": p,
-            "name": ctx.name(p),
-            "revenue_per_day": ctx.revenue_per_day(p),
-            "inventory_days": ctx.inventory_days(p),
-            "available": p in baseline,
-            "single_points_of_failure": sum(1 for s in spofs if s.product_id == p),
-        }
-        for p in ctx.model.products
-    ]
+    products = timer.run("products", lambda: _products(ctx, nec, spofs))
     timer.timings["total"] = sum(timer.timings.values())
     return Analysis(
         ctx.snapshot,
@@ -224,6 +209,23 @@ def _analyze(g: Projection | Context, progress: Callable[[str, float], None] | N
         ctx,
         nec,
     )
+
+
+def _products(ctx: Context, nec: Necessity, spofs: list[SinglePoint]) -> list[dict[str, Any]]:
+    """Each product's facts, whether it is made with nothing failed, and how many single
+    points of failure it has."""
+    spof_count = Counter(s.product_id for s in spofs)
+    return [
+        {
+            "product_id": p,
+            "name": ctx.name(p),
+            "revenue_per_day": ctx.revenue_per_day(p),
+            "inventory_days": ctx.inventory_days(p),
+            "available": bool(nec.delivered[nec.product_goal(p)]),
+            "single_points_of_failure": spof_count[p],
+        }
+        for p in ctx.model.products
+    ]
 
 
 def _structure(
