@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import networkx as nx
 
@@ -34,6 +35,7 @@ from tierscope.graph.analysis.spof import SinglePoint
 __all__ = [
     "ClassicalViews",
     "Disagreement",
+    "Numbered",
     "classical_views",
     "flow_graph",
     "undirected_projection",
@@ -44,6 +46,7 @@ ROOT = ("source", "")
 LISTED = 1000
 
 Node = tuple[str, str]
+G = TypeVar("G", bound=nx.Graph)  # type: ignore[type-arg]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,72 +70,123 @@ class ClassicalViews:
     )
 
 
-def undirected_projection(ctx: Context) -> nx.Graph[Node]:
-    g: nx.Graph[Node] = nx.Graph()
-    g.add_nodes_from(("company", c) for c in ctx.companies)
-    g.add_nodes_from(("site", s) for s in ctx.sites)
-    for site, d in ctx.sites.items():
-        g.add_edge(("company", str(d["company_id"])), ("site", site))
-    for s in ctx.model.supplies:
-        a = ("site", s.site) if s.site else ("company", s.supplier)
-        g.add_edge(a, ("company", s.buyer))
-    for dependent, providers in _all_dependencies(ctx).items():
+@dataclass
+class Numbered(Generic[G]):
+    """A graph on integer nodes (networkx hashes and compares them far faster than
+    ``(kind, id)`` tuples) and the ``(kind, id)`` each integer stands for."""
+
+    graph: G
+    labels: list[Node]
+
+    def label(self, node: int) -> Node:
+        return self.labels[node]
+
+
+class _Numbering:
+    """Integers for the nodes, by kind: ``index[kind][id]``, and ``labels`` back."""
+
+    def __init__(self) -> None:
+        self.labels: list[Node] = []
+        self.index: dict[str, dict[str, int]] = defaultdict(dict)
+
+    def add(self, kind: str, ids: Iterable[str]) -> dict[str, int]:
+        table = self.index[kind]
+        for i in ids:
+            if i not in table:
+                table[i] = len(self.labels)
+                self.labels.append((kind, i))
+        return table
+
+    def one(self, kind: str, node_id: str) -> int:
+        return self.add(kind, (node_id,))[node_id]
+
+
+def _companies_and_sites(ctx: Context) -> tuple[_Numbering, dict[str, int], dict[str, int]]:
+    """Companies, then sites, then any company or site only a supply row names."""
+    num = _Numbering()
+    company = num.add("company", ctx.companies)
+    site = num.add("site", ctx.sites)
+    rows = ctx.model.supplies
+    named = {s.supplier for s in rows}
+    named.update(s.buyer for s in rows)
+    num.add("company", sorted(named - company.keys()))
+    num.add("site", sorted({s.site for s in rows if s.site} - site.keys()))
+    return num, company, site
+
+
+def undirected_projection(ctx: Context) -> Numbered[nx.Graph[int]]:
+    num, company, site = _companies_and_sites(ctx)
+    for d in ctx.sites.values():
+        num.add("company", (str(d["company_id"]),))
+    edges = [(company[str(d["company_id"])], site[s]) for s, d in ctx.sites.items()]
+    edges += [
+        (site[s.site] if s.site else company[s.supplier], company[s.buyer])
+        for s in ctx.model.supplies
+    ]
+    for dependent, providers in ctx.model.all_providers.items():
         for p in providers:
-            g.add_edge(("company", dependent), ("company", p))
-    return g
+            edges.append((num.one("company", dependent), num.one("company", p)))
+    g: nx.Graph[int] = nx.Graph()
+    g.add_nodes_from(range(len(num.labels)))
+    g.add_edges_from(edges)
+    return Numbered(g, num.labels)
 
 
-def _all_dependencies(ctx: Context) -> dict[str, list[str]]:
-    return ctx.model.all_providers
-
-
-def flow_graph(ctx: Context) -> nx.DiGraph[Node]:
+def flow_graph(ctx: Context) -> Numbered[nx.DiGraph[int]]:
+    """The supply flow on integer nodes; ``ROOT``, the virtual source, is the last node."""
     m = ctx.model
-    f: nx.DiGraph[Node] = nx.DiGraph()
-    f.add_nodes_from(("company", c) for c in ctx.companies)
+    num, company, site = _companies_and_sites(ctx)
+    edges: list[tuple[int, int]] = []
     for s in m.supplies:
         if s.site:
-            f.add_edge(("company", s.supplier), ("site", s.site))
-            f.add_edge(("site", s.site), ("company", s.buyer))
+            edges.append((company[s.supplier], site[s.site]))
+            edges.append((site[s.site], company[s.buyer]))
         else:
-            f.add_edge(("company", s.supplier), ("company", s.buyer))
+            edges.append((company[s.supplier], company[s.buyer]))
     for dependent, providers in m.critical_providers.items():
         for p in providers:
-            f.add_edge(("company", p), ("company", dependent))
+            edges.append((num.one("company", p), num.one("company", dependent)))
     for p in m.products:
-        node = ("product", p)
-        f.add_node(node)
+        node = num.one("product", p)
         needed, _ = m.inputs(m.focal, p)
         for j in needed:
-            line = ("input", f"{p}\x1f{j}")
-            f.add_edge(line, node)
+            line = num.one("input", f"{p}\x1f{j}")
+            edges.append((line, node))
             for k in m.inbound.get((m.focal, j), ()):
                 s = m.supplies[k]
-                f.add_edge(("site", s.site) if s.site else ("company", s.supplier), line)
+                edges.append((site[s.site] if s.site else company[s.supplier], line))
         for provider in m.critical_providers.get(m.focal, ()):
-            f.add_edge(("company", provider), node)
+            edges.append((num.one("company", provider), node))
+    f: nx.DiGraph[int] = nx.DiGraph()
+    f.add_nodes_from(range(len(num.labels)))
+    f.add_edges_from(edges)
     sources = [n for n, deg in f.in_degree() if deg == 0]
-    f.add_node(ROOT)
-    f.add_edges_from((ROOT, n) for n in sources)
-    return f
+    root = num.one(*ROOT)
+    f.add_node(root)
+    f.add_edges_from((root, n) for n in sources)
+    return Numbered(f, num.labels)
 
 
 def product_dominators(
-    ctx: Context, f: nx.DiGraph[Node] | None = None
+    ctx: Context, f: Numbered[nx.DiGraph[int]] | None = None
 ) -> dict[str, tuple[str, ...]]:
     """Companies and sites that dominate each product in the flow graph (focal excluded)."""
     f = flow_graph(ctx) if f is None else f
-    idom = nx.immediate_dominators(f, ROOT)
+    labels = f.labels
+    root = len(labels) - 1
+    idom = nx.immediate_dominators(f.graph, root)
+    products = {p: n for n, (kind, p) in enumerate(labels) if kind == "product"}
     out: dict[str, tuple[str, ...]] = {}
     for p in ctx.model.products:
         found: set[str] = set()
-        targets = [ln for ln in f.predecessors(("product", p)) if ln[0] == "input"]
-        for start in targets or [("product", p)]:
+        targets = [ln for ln in f.graph.predecessors(products[p]) if labels[ln][0] == "input"]
+        for start in targets or [products[p]]:
             node = start
-            while node in idom and node != ROOT:
+            while node in idom and node != root:
                 node = idom[node]
-                if node[0] in ("company", "site") and node[1] != ctx.focal:
-                    found.add(node[1])
+                kind, node_id = labels[node]
+                if kind in ("company", "site") and node_id != ctx.focal:
+                    found.add(node_id)
         out[p] = tuple(sorted(found))
     return out
 
@@ -143,9 +197,13 @@ def classical_views(ctx: Context, spofs: Iterable[SinglePoint]) -> ClassicalView
         if s.node_type in ("company", "site"):
             exact[s.product_id].add(s.node_id)
     exact_nodes = set().union(*exact.values()) if exact else set()
+    u = undirected_projection(ctx)
     ap = sorted(
-        n[1] for n in nx.articulation_points(undirected_projection(ctx)) if n[1] != ctx.focal
+        node_id
+        for node_id in (u.labels[n][1] for n in nx.articulation_points(u.graph))
+        if node_id != ctx.focal
     )
+    del u
     dom = product_dominators(ctx)
     out: list[Disagreement] = []
     counts: dict[str, int] = defaultdict(int)

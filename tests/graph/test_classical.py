@@ -12,12 +12,12 @@ from __future__ import annotations
 import math
 
 import igraph as ig
-import networkx as nx
 from hypothesis import given, settings
 from randomnets import build, networks
 
 from tierscope.graph.analysis.classical import (
     ROOT,
+    Numbered,
     classical_views,
     flow_graph,
     product_dominators,
@@ -30,30 +30,32 @@ from tierscope.graph.projection import Projection, projection_from_records
 from tierscope.loaders.bundle import demo_bundle_path, read_valid_bundle
 
 
-def to_igraph(g: nx.Graph | nx.DiGraph) -> tuple[ig.Graph, list]:  # type: ignore[type-arg]
-    nodes = sorted(g.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    h = ig.Graph(
-        n=len(nodes), edges=[(index[u], index[v]) for u, v in g.edges], directed=g.is_directed()
-    )
-    return h, nodes
+def to_igraph(g: Numbered) -> ig.Graph:  # type: ignore[type-arg]
+    """The same graph in igraph: node ``i`` is networkx's integer node ``i``."""
+    return ig.Graph(n=len(g.labels), edges=list(g.graph.edges), directed=g.graph.is_directed())
 
 
 def igraph_articulation_points(ctx: Context) -> set[str]:
-    h, nodes = to_igraph(undirected_projection(ctx))
-    return {nodes[i][1] for i in h.articulation_points()}
+    u = undirected_projection(ctx)
+    assert sorted(u.graph.nodes) == list(range(len(u.labels)))
+    return {u.labels[i][1] for i in to_igraph(u).articulation_points()}
 
 
 def igraph_dominators(ctx: Context) -> dict[str, tuple[str, ...]]:
     """Each product's dominators (union over its input lines), from igraph's dominator tree."""
     f = flow_graph(ctx)
-    h, nodes = to_igraph(f)
-    tree = h.dominator(nodes.index(ROOT), mode="out")
-    idom = {nodes[i]: nodes[int(d)] for i, d in enumerate(tree) if not math.isnan(d) and d >= 0}
+    labels = f.labels
+    assert labels[-1] == ROOT
+    tree = to_igraph(f).dominator(len(labels) - 1, mode="out")
+    idom = {labels[i]: labels[int(d)] for i, d in enumerate(tree) if not math.isnan(d) and d >= 0}
     out = {}
     for p in ctx.model.products:
         found: set[str] = set()
-        lines = [u for u in f.predecessors(("product", p)) if u[0] == "input"]
+        lines = [
+            labels[u]
+            for u in f.graph.predecessors(labels.index(("product", p)))
+            if labels[u][0] == "input"
+        ]
         for node in lines or [("product", p)]:
             while node in idom:
                 node = idom[node]
