@@ -171,6 +171,11 @@ def _codes(values: Any) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
+def _categorical(codes: np.ndarray, names: np.ndarray) -> pd.Categorical:
+    """``names[codes]`` kept as the codes and the names."""
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names))
+
+
 def _first_of_runs(keys: np.ndarray) -> np.ndarray:
     """Positions where a run of equal values of the sorted ``keys`` starts."""
     if len(keys) == 0:
@@ -402,20 +407,22 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         for k, pcol, share in zip(lk[d].tolist(), lp[d].tolist(), shares[d].tolist(), strict=True):
             deep.append((products[pcol], key_j[k], key_cc[k], share))
 
-    # exposures: by product, largest first, then by company
-    rank, gi, value = (np.concatenate(c) for c in zip(*exposure_parts, strict=True))
+    # exposures: by product, largest first, then by company; ids as codes into the
+    # distinct ids (tens of millions of rows at scale)
+    ex_rank, gi, value = (np.concatenate(c) for c in zip(*exposure_parts, strict=True))
     del exposure_parts
-    order = np.lexsort((g_company[gi], -value, rank))
-    rank, gi, value = rank[order], gi[order], value[order]
+    order = np.lexsort((g_company[gi], -value, ex_rank))
+    ex_rank, gi, value = ex_rank[order], gi[order], value[order]
     tiers = g_tier[gi]
+    g_item_code, item_names = _codes(g_items)
     exposures = Rows(
         Exposure,
         {
-            "product_id": product_names[rank],
-            "company_id": companies[g_company[gi]],
+            "product_id": _categorical(ex_rank, product_names),
+            "company_id": _categorical(g_company[gi], companies),
             "tier": tiers,
             "exposure": value,
-            "item_id": g_items[gi],
+            "item_id": _categorical(g_item_code[gi], item_names),
         },
     )
     # countries: by product and item, largest share first, then by country
@@ -426,7 +433,7 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     country_rows = Rows(
         CountryExposure,
         {
-            "product_id": product_names[rank],
+            "product_id": _categorical(rank, product_names),
             "item_id": np.array(key_j, dtype=object)[ck],
             "country": countries[key_country[ck]],
             "share": shares,
@@ -436,32 +443,24 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     del rank, ck, shares, order
 
     majority = np.flatnonzero(value >= MAJORITY)
+    m_product = product_names[ex_rank[majority]].tolist()
+    m_company = companies[g_company[gi[majority]]].tolist()
+    m_value = value[majority].tolist()
     hidden: list[HiddenConcentration] = [
-        HiddenConcentration(p, "company", c, j, float(v), int(t), 0.0)
-        for p, c, t, v, j in zip(
-            *(
-                col[majority[g_deep[gi[majority]]]].tolist()
-                for col in (
-                    exposures.column("product_id"),
-                    exposures.column("company_id"),
-                    tiers,
-                    value,
-                    exposures.column("item_id"),
-                )
-            ),
+        HiddenConcentration(p, "company", c, j, v, int(t), 0.0)
+        for p, c, j, v, t, is_deep in zip(
+            m_product,
+            m_company,
+            g_items[gi[majority]].tolist(),
+            m_value,
+            tiers[majority].tolist(),
+            g_deep[gi[majority]].tolist(),
             strict=True,
         )
+        if is_deep
     ]
-    exposure_of = {
-        (p, c): float(v)
-        for p, c, v in zip(
-            exposures.column("product_id")[majority].tolist(),
-            exposures.column("company_id")[majority].tolist(),
-            value[majority].tolist(),
-            strict=True,
-        )
-    }
-    del gi, value, tiers, majority
+    exposure_of = {(p, c): v for p, c, v in zip(m_product, m_company, m_value, strict=True)}
+    del ex_rank, gi, value, tiers, majority
     for p, j, cc, share in deep:
         vis = visible.get((p, cc), 0.0)
         if vis < MAJORITY:

@@ -28,8 +28,11 @@ class Rows(Sequence[T], Generic[T]):
     """Many results of one dataclass type, kept as columns, read as objects.
 
     Ten million exposures as objects take gigabytes; as one numpy array per
-    field they take a few hundred bytes a row less. Indexing and iterating give
-    ``row`` objects (made when read); :meth:`frame` gives the columns as a
+    field they take a few hundred bytes a row less. A column of ids repeated
+    over millions of rows may be a ``pandas.Categorical`` (integer codes into
+    the distinct ids): it is read like the others, and :meth:`codes` hands out
+    its codes without hashing a string. Indexing and iterating give ``row``
+    objects (made when read); :meth:`frame` gives the columns as a
     ``DataFrame`` without making any; JSON writes the objects.
     """
 
@@ -43,7 +46,7 @@ class Rows(Sequence[T], Generic[T]):
         if sorted(columns) != sorted(names):
             raise ValueError(f"columns {sorted(columns)} are not the fields {sorted(names)}")
         self.row = row
-        self._columns = [np.asarray(columns[n]) for n in names]
+        self._columns = [_column(columns[n]) for n in names]
         lengths = {len(c) for c in self._columns}
         if len(lengths) > 1:
             raise ValueError(f"columns of different lengths {sorted(lengths)}")
@@ -91,7 +94,20 @@ class Rows(Sequence[T], Generic[T]):
         return list(self)
 
     def column(self, name: str) -> np.ndarray:
-        """The values of field ``name``, one per row (the array held: do not change it)."""
+        """The values of field ``name``, one per row (the array held, or made from a
+        categorical column's codes: do not change it)."""
+        return np.asarray(self._held(name))
+
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Field ``name`` as integer codes, one per row, and the values they stand for
+        (a categorical column's own codes; any other column factorised)."""
+        c = self._held(name)
+        if isinstance(c, pd.Categorical):
+            return np.asarray(c.codes), np.asarray(c.categories, dtype=object)
+        codes, uniques = pd.factorize(c)
+        return codes, np.asarray(uniques, dtype=object)
+
+    def _held(self, name: str) -> np.ndarray | pd.Categorical:
         names = [f.name for f in dataclasses.fields(self.row)]  # type: ignore[arg-type]
         if name not in names:
             raise KeyError(f"{self.row.__name__} has no field {name!r}; it has {names}")
@@ -101,6 +117,10 @@ class Rows(Sequence[T], Generic[T]):
         """The columns as a ``DataFrame`` (missing values as ``None``)."""
         names = [f.name for f in dataclasses.fields(self.row)]  # type: ignore[arg-type]
         return pd.DataFrame(dict(zip(names, self._columns, strict=True)))
+
+
+def _column(values: Any) -> np.ndarray | pd.Categorical:
+    return values if isinstance(values, pd.Categorical) else np.asarray(values)
 
 
 def jsonable(obj: Any) -> Any:

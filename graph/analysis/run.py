@@ -246,8 +246,8 @@ def _structure(
     exposure: dict[str, float] = {}
     exposed_stake: dict[str, float] = {}
     if len(rows):
-        company, companies = pd.factorize(rows.column("company_id"))
-        product, products_ = pd.factorize(rows.column("product_id"))
+        company, companies = rows.codes("company_id")
+        product, products_ = rows.codes("product_id")
         ttr = np.array([ctx.recovery_days(c)[0] for c in companies], dtype=float)
         per_day = np.array([ctx.revenue_per_day(p) for p in products_], dtype=float)
         inventory = np.array([ctx.inventory_days(p) for p in products_], dtype=float)

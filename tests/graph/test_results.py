@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -33,11 +34,12 @@ rows_strategy = st.lists(
 )
 
 
-def as_rows(items: list[Row]) -> Rows[Row]:
+def as_rows(items: list[Row], categorical: bool = False) -> Rows[Row]:
+    names = np.array([r.name for r in items], dtype=object)
     return Rows(
         Row,
         {
-            "name": np.array([r.name for r in items], dtype=object),
+            "name": pd.Categorical(names) if categorical else names,
             "tier": np.array([r.tier for r in items], dtype=object),
             "share": np.array([r.share for r in items], dtype=float),
             "below": np.array([r.below for r in items], dtype=bool),
@@ -45,9 +47,9 @@ def as_rows(items: list[Row]) -> Rows[Row]:
     )
 
 
-@given(rows_strategy)
-def test_rows_read_back_as_the_objects_they_hold(items: list[Row]) -> None:
-    rows = as_rows(items)
+@given(rows_strategy, st.booleans())
+def test_rows_read_back_as_the_objects_they_hold(items: list[Row], categorical: bool) -> None:
+    rows = as_rows(items, categorical)
     assert len(rows) == len(items)
     assert list(rows) == items
     assert rows == items
@@ -63,6 +65,10 @@ def test_rows_read_back_as_the_objects_they_hold(items: list[Row]) -> None:
     assert df.to_dict("records") == [
         {"name": r.name, "tier": r.tier, "share": r.share, "below": r.below} for r in items
     ]
+    # a column as codes: the same values, categorical or not
+    codes, values = rows.codes("name")
+    assert values[codes].tolist() == [r.name for r in items]
+    assert rows.column("name").tolist() == [r.name for r in items]
 
 
 def test_rows_iterate_in_steps_without_losing_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
