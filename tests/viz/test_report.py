@@ -128,6 +128,25 @@ def test_hostile_names_are_text_and_run_nothing(
         assert name in text, name
 
 
+def test_chinese_and_korean_names_are_drawn_not_boxed(demo_page: Opened) -> None:
+    # The demo names two suppliers in Hangul and Han characters. Without a CJK font
+    # (scripts/setup installs Noto CJK) Chromium draws each of them as the same box.
+    drawn = demo_page.eval(
+        """() => {
+          const font = '32px ' + getComputedStyle(document.body).fontFamily;
+          return ['深', '圳', '대', '한'].map(ch => {
+            const c = document.createElement('canvas');
+            c.width = c.height = 40;
+            const x = c.getContext('2d');
+            x.font = font;
+            x.fillText(ch, 2, 34);
+            return Array.from(x.getImageData(0, 0, 40, 40).data).join(',');
+          });
+        }"""
+    )
+    assert len(set(drawn)) == 4
+
+
 def test_the_report_prints_to_pdf_on_a4_and_letter(demo_eco: Ecosystem, tmp_path: Path) -> None:
     for paper, width in (("a4", 595), ("letter", 612)):
         html = tmp_path / f"{paper}.html"
