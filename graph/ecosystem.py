@@ -14,8 +14,12 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from tierscope.graph.analysis.concentration import Exposure
 from tierscope.graph.analysis.dependencies import DependencyCheck, SupplyTree
 from tierscope.graph.analysis.register import SEVERITIES, Finding
+from tierscope.graph.analysis.results import Rows
 from tierscope.graph.analysis.run import Analysis, analyze
 from tierscope.graph.analysis.scenarios import (
     ExposureIndexEntry,
@@ -44,6 +48,47 @@ class UnknownId(TierscopeError):
         self.what, self.value = what, value
 
 
+@dataclass(frozen=True)
+class ExposuresByCompany:
+    """Each company's exposure rows (product, exposure) as one slice of arrays sorted by
+    company: tens of millions of rows at scale, where a dict of lists of tuples would
+    take gigabytes."""
+
+    code: dict[str, int]  # company -> its slice
+    starts: np.ndarray  # slice k is rows starts[k]:starts[k + 1]
+    product: np.ndarray  # product code of each row, rows ordered by company
+    products: np.ndarray  # product names
+    exposure: np.ndarray
+
+    @classmethod
+    def of(cls, rows: Rows[Exposure]) -> ExposuresByCompany:
+        company, companies = rows.codes("company_id")
+        product, products = rows.codes("product_id")
+        order = np.argsort(company, kind="stable")
+        starts = np.searchsorted(company[order], np.arange(len(companies) + 1))
+        return cls(
+            {str(c): k for k, c in enumerate(companies)},
+            starts,
+            product[order],
+            products,
+            rows.column("exposure")[order],
+        )
+
+    def of_company(self, company_id: str) -> dict[str, float]:
+        """Product -> exposure of every product ``company_id`` carries a listed share of."""
+        k = self.code.get(company_id)
+        if k is None:
+            return {}
+        rows = slice(int(self.starts[k]), int(self.starts[k + 1]))
+        return dict(
+            zip(
+                self.products[self.product[rows]].tolist(),
+                self.exposure[rows].tolist(),
+                strict=True,
+            )
+        )
+
+
 @dataclass
 class Ecosystem:
     g: Projection
@@ -51,7 +96,7 @@ class Ecosystem:
     built_seconds: float
     spof: dict[tuple[str, str], SinglePoint] = field(default_factory=dict)
     trees: dict[str, SupplyTree] = field(default_factory=dict)
-    exposure_of: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    exposure_of: ExposuresByCompany | None = None
     stake: dict[str, ExposureIndexEntry] = field(default_factory=dict)  # Risk Exposure Index
     by_id: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # companies, sorted
 
@@ -63,11 +108,7 @@ class Ecosystem:
         eco.spof = {(s.product_id, s.node_id): s for s in a.single_points_of_failure}
         assert a.necessity is not None
         eco.trees = {p: SupplyTree.build(a.necessity, p) for p in a.context.model.products}  # type: ignore[union-attr]
-        f = a.concentration.exposure.frame()
-        by: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for p, c, v in zip(f["product_id"], f["company_id"], f["exposure"], strict=True):
-            by[str(c)].append((str(p), float(v)))
-        eco.exposure_of = dict(by)
+        eco.exposure_of = ExposuresByCompany.of(a.concentration.exposure)
         eco.stake = {x.node_id: x for x in a.risk_exposure_index}
         eco.by_id = sorted(a.context.companies.items())  # type: ignore[union-attr]
         eco.built_seconds = time.perf_counter() - t
@@ -130,7 +171,7 @@ class Ecosystem:
         self.company(company_id)
         e = self._node(company_id)
         rxi = self.stake.get(company_id)
-        shares = dict(self.exposure_of.get(company_id, []))
+        shares = self.exposure_of.of_company(company_id) if self.exposure_of else {}
         ttr, assumed = self.ctx.recovery_days(company_id)
         products = []
         for p, tree in sorted(self.trees.items()):

@@ -21,6 +21,7 @@ from randomnets import build, networks
 from tierscope.graph.analysis.availability import SupplyModel
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.run import Analysis, analyze
+from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import Projection, projection_from_records, read_projection
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import demo_bundle_path, load_bundle, read_valid_bundle
@@ -350,3 +351,19 @@ def test_the_projection_from_rows_equals_the_one_read_from_neo4j(
         (u, v, k) for u, v, k in from_rows.edges(keys=True)
     )
     assert analyze(from_db).to_dict()["register"] == analyze(from_rows).to_dict()["register"]
+
+
+def test_the_ecosystem_answers_each_companys_exposure_from_the_analysis_rows() -> None:
+    records, snapshot = read_valid_bundle(demo_bundle_path())
+    eco = Ecosystem.build(projection_from_records(records, snapshot))
+    expected: dict[str, dict[str, float]] = {}
+    for row in eco.analysis.concentration.exposure:
+        expected.setdefault(row.company_id, {})[row.product_id] = row.exposure
+    assert len(expected) > 20
+    for company in eco.ctx.companies:
+        got = {
+            p["product_id"]: p["exposure"]
+            for p in eco.exposure(company)["products"]
+            if p["exposure"] > 0
+        }
+        assert got == expected.get(company, {}), company
