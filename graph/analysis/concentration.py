@@ -26,8 +26,10 @@ DESIGN.md, "Concentration":
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, ClassVar
 
 import numpy as np
@@ -147,20 +149,29 @@ class Concentration:
 
 def _supply_frame(ctx: Context) -> pd.DataFrame:
     m = ctx.model
-    country = {c: d.get("country") for c, d in ctx.companies.items()}
-    site_country = {s: d.get("country") for s, d in ctx.sites.items()}
     rows = m.supplies
+    supplier = np.array([s.supplier for s in rows], dtype=object)
+    site = np.array([s.site or "" for s in rows], dtype=object)
+    # country and group once per distinct supplier and site, not once per row
+    company_code, companies = pd.factorize(supplier)
+    site_code, sites = pd.factorize(site)
+    company_country = np.array(
+        [ctx.companies.get(c, {}).get("country") or "?" for c in companies], dtype=object
+    )
+    site_country = np.array(
+        [(ctx.sites.get(x, {}).get("country") or "") if x else "" for x in sites], dtype=object
+    )
+    by_site = site_country[site_code]
+    country = np.where(by_site != "", by_site, company_country[company_code])
+    groups = np.array([ctx.group(c) for c in companies], dtype=object)
     return pd.DataFrame(
         {
-            "supplier": [s.supplier for s in rows],
+            "supplier": supplier,
             "buyer": [s.buyer for s in rows],
             "item": [s.item for s in rows],
             "share": np.asarray(m.shares, dtype=float) if m.shares else np.ones(len(rows)),
-            "country": [
-                (site_country.get(s.site) if s.site else None) or country.get(s.supplier) or "?"
-                for s in rows
-            ],
-            "group": [ctx.group(s.supplier) for s in rows],
+            "country": country,
+            "group": groups[company_code],
         }
     )
 
@@ -236,25 +247,28 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
     )
 
 
-def _flow_matrices(ctx: Context) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """``A`` (receive goal x deliver goal: the inputs a delivery needs) and ``B`` (deliver
-    goal x receive goal: each supplier row's normalised share of what it feeds)."""
+def _flow_matrices(ctx: Context) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
+    """``A`` (receive goal x deliver goal: the inputs a delivery needs), ``B`` (deliver
+    goal x receive goal: each supplier row's normalised share of what it feeds), and
+    the receive goal of each supply row."""
     gg, m = ctx.goals, ctx.model
     n_g, n_r = len(gg.deliver), len(gg.receive)
-    rows, cols = [], []
-    for g, req in enumerate(gg.requires):
-        for r in req:
-            rows.append(r)
-            cols.append(g)
+    counts = np.fromiter((len(req) for req in gg.requires), dtype=np.int64, count=n_g)
+    rows = np.fromiter(chain.from_iterable(gg.requires), dtype=np.int64, count=int(counts.sum()))
+    cols = np.repeat(np.arange(n_g, dtype=np.int64), counts)
     a = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_r, n_g))
-    brow, bcol, bval = [], [], []
-    for r, alts in enumerate(gg.alternatives):
-        for g, _, k in alts:
-            brow.append(g)
-            bcol.append(r)
-            bval.append(m.shares[k])
-    b = sparse.csr_matrix((bval, (brow, bcol)), shape=(n_g, n_r))
-    return a, b
+    counts = np.fromiter((len(alts) for alts in gg.alternatives), dtype=np.int64, count=n_r)
+    flat = np.fromiter(
+        chain.from_iterable(chain.from_iterable(gg.alternatives)),
+        dtype=np.int64,
+        count=3 * int(counts.sum()),
+    ).reshape(-1, 3)  # (deliver goal, site, supply row)
+    receive = np.repeat(np.arange(n_r, dtype=np.int64), counts)
+    shares = np.asarray(m.shares, dtype=float)
+    b = sparse.csr_matrix((shares[flat[:, 2]], (flat[:, 0], receive)), shape=(n_g, n_r))
+    row_receive = np.zeros(len(m.supplies), dtype=np.int64)
+    row_receive[flat[:, 2]] = receive
+    return a, b, row_receive
 
 
 def _flows(
@@ -302,7 +316,7 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         return Concentration(
             hhi, Rows.empty(Exposure), Rows.empty(CountryExposure), (), (), 0, False
         )
-    a, b = _flow_matrices(ctx)
+    a, b, sup_r = _flow_matrices(ctx)
     # The need for each item in each product's tree: what flows to its recorded
     # suppliers, plus what is needed where nobody is recorded (unmapped, counted as
     # coming from nowhere known), so shares are of the whole need.
@@ -333,10 +347,6 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     product_names = np.array(sorted(m.products), dtype=object)
     product_rank = {p: k for k, p in enumerate(product_names)}
     # countries: per (item, country) group of supply rows
-    sup_r = np.empty(len(m.supplies), dtype=np.int64)
-    for r, alts in enumerate(gg.alternatives):
-        for _, _, k in alts:
-            sup_r[k] = r
     pairs = pd.MultiIndex.from_arrays([f["item"], f["country"]])
     keys = pairs.unique()
     grp = keys.get_indexer(pairs)
@@ -483,18 +493,21 @@ def _convergence(
     ctx: Context, nec: Necessity, exposure_of: dict[tuple[str, str], float]
 ) -> list[Convergence]:
     gg, m = ctx.goals, ctx.model
-    tier1: dict[str, set[str]] = defaultdict(set)
-    for r, (c, _) in enumerate(gg.receive):
-        if c != m.focal:
-            continue
+    n_companies = gg.element_kind.count("company")  # elements: companies first
+    by_element: dict[int, set[str]] = defaultdict(set)
+    # the focal company's receive goals: one run of the sorted (company, item) list
+    r = bisect_left(gg.receive, (m.focal, ""))
+    while r < len(gg.receive) and gg.receive[r][0] == m.focal:
         for g, _, _ in gg.alternatives[r]:
-            supplier = gg.deliver[g][0]
             needs = nec.deliver[g]
             if needs is None:
                 continue
+            supplier = gg.deliver[g][0]
             for e in needs:
-                if gg.element_kind[e] == "company":
-                    tier1[gg.elements[e]].add(supplier)
+                if e < n_companies:
+                    by_element[e].add(supplier)
+        r += 1
+    tier1 = {gg.elements[e]: suppliers for e, suppliers in by_element.items()}
     products: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for (p, c), v in exposure_of.items():
         if v >= MAJORITY:
