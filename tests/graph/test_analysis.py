@@ -63,6 +63,11 @@ def test_shares_of_every_buyer_and_item_sum_to_one_with_the_basis_named(g: Proje
             else "equal"
         )
         assert m.share_basis[(buyer, item)] == expected
+        # each row's share is its value over the sum of the basis
+        values = {"share": shares, "annual_spend": spends, "equal": [1.0] * len(rows)}[expected]
+        total = sum(v or 0.0 for v in values)
+        for k, v in zip(rows, values, strict=True):
+            assert m.shares[k] == pytest.approx((v or 0.0) / total)
 
 
 def hhi_of(facts: list[dict[str, float]]) -> dict[tuple[str, str], tuple[str, float]]:
