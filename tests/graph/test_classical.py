@@ -1,7 +1,7 @@
 """The classical views against an independent library (python-igraph).
 
 Articulation points of the undirected projection and immediate dominators of
-the supply flow are computed by networkx in tierscope; igraph's own
+the supply flow are computed by rustworkx in tierscope; igraph's own
 implementations (C, Tarjan and Lengauer-Tarjan) must agree on random networks
 and on the demo. The disagreements with the exact answer must be the set
 differences they claim to be.
@@ -30,15 +30,14 @@ from tierscope.graph.projection import Projection, projection_from_records
 from tierscope.loaders.bundle import demo_bundle_path, read_valid_bundle
 
 
-def to_igraph(g: Numbered) -> ig.Graph:  # type: ignore[type-arg]
-    """The same graph in igraph: node ``i`` is networkx's integer node ``i``."""
-    return ig.Graph(n=len(g.labels), edges=list(g.graph.edges), directed=g.graph.is_directed())
+def to_igraph(g: Numbered, directed: bool) -> ig.Graph:
+    """The same graph in igraph: node ``i`` is our integer node ``i``."""
+    return ig.Graph(n=len(g.labels), edges=g.edges, directed=directed)
 
 
 def igraph_articulation_points(ctx: Context) -> set[str]:
     u = undirected_projection(ctx)
-    assert sorted(u.graph.nodes) == list(range(len(u.labels)))
-    return {u.labels[i][1] for i in to_igraph(u).articulation_points()}
+    return {u.labels[i][1] for i in to_igraph(u, directed=False).articulation_points()}
 
 
 def igraph_dominators(ctx: Context) -> dict[str, tuple[str, ...]]:
@@ -46,16 +45,13 @@ def igraph_dominators(ctx: Context) -> dict[str, tuple[str, ...]]:
     f = flow_graph(ctx)
     labels = f.labels
     assert labels[-1] == ROOT
-    tree = to_igraph(f).dominator(len(labels) - 1, mode="out")
+    tree = to_igraph(f, directed=True).dominator(len(labels) - 1, mode="out")
     idom = {labels[i]: labels[int(d)] for i, d in enumerate(tree) if not math.isnan(d) and d >= 0}
     out = {}
     for p in ctx.model.products:
         found: set[str] = set()
-        lines = [
-            labels[u]
-            for u in f.graph.predecessors(labels.index(("product", p)))
-            if labels[u][0] == "input"
-        ]
+        product = labels.index(("product", p))
+        lines = [labels[u] for u, v in f.edges if v == product and labels[u][0] == "input"]
         for node in lines or [("product", p)]:
             while node in idom:
                 node = idom[node]
