@@ -19,7 +19,7 @@ __all__ = ["layered"]
 
 COLUMN_GAP = 320.0  # between levels
 SUBCOLUMN_GAP = 90.0  # between the columns of one level's band
-ROW_GAP = 34.0
+ROW_GAP = 46.0  # a dot and its label below it, clear of the next dot
 
 
 def layered(
