@@ -37,7 +37,10 @@ import numpy as np
 
 from tierscope.graph.projection import Projection, Tables
 
-__all__ = ["Availability", "SupplyModel", "available_products", "evaluate"]
+__all__ = ["SHARE_BASES", "Availability", "SupplyModel", "available_products", "evaluate"]
+
+#: What supplier shares are computed from, in order of preference (DESIGN.md).
+SHARE_BASES = ("share", "annual_spend", "equal")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +68,9 @@ class SupplyModel:
     critical_providers: dict[str, list[str]]  # dependent -> providers
     supplied_items: dict[str, set[str]] = field(default_factory=dict)
     inbound: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    shares: list[float] = field(
-        default_factory=list
-    )  # per supply row, normalised (see share_basis)
-    share_basis: dict[tuple[str, str], str] = field(default_factory=dict)  # (buyer, item) -> basis
+    shares: list[float] = field(default_factory=list)  # per supply row, normalised
+    #: per supply row, the basis of its (buyer, item)'s shares: an index into SHARE_BASES
+    row_basis: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     all_providers: dict[str, list[str]] = field(
         default_factory=dict
     )  # every dependency, critical or not
@@ -145,8 +147,12 @@ class SupplyModel:
         weight = np.where(by_share[key], share, np.where(by_spend[key], spend, 1.0))
         total = np.bincount(key, weights=weight, minlength=len(keys))
         self.shares = (weight / total[key]).tolist() if n else []
-        basis = np.where(by_share, "share", np.where(by_spend, "annual_spend", "equal"))
-        self.share_basis = dict(zip(keys, basis.tolist(), strict=True))
+        self.row_basis = np.where(by_share, 0, np.where(by_spend, 1, 2)).astype(np.int8)[key]
+
+    def share_basis(self, buyer: str, item: str) -> str:
+        """The basis of the shares of ``buyer``'s suppliers of ``item`` (see SHARE_BASES)."""
+        rows = self.inbound.get((buyer, item))
+        return SHARE_BASES[self.row_basis[rows[0]]] if rows else "equal"
 
     def share_of(self, k: int) -> float | None:
         """The normalised share of supply row ``k`` (``None`` before normalising)."""

@@ -22,6 +22,7 @@ over-report). Every disagreement is listed with its reason.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -219,61 +220,52 @@ def classical_views(ctx: Context, spofs: Iterable[SinglePoint]) -> ClassicalView
     out: list[Disagreement] = []
     counts: dict[str, int] = defaultdict(int)
 
-    def add(d: Disagreement) -> None:
-        key = f"{d.view}:{'missed' if d.exact else 'extra'}"
-        counts[key] += 1
-        if counts[key] <= LISTED:
-            out.append(d)
+    def add(view: str, product: str | None, exact: bool, nodes: set[str]) -> None:
+        """Count every one of ``nodes``; list the first ones, by id, up to ``LISTED``.
+
+        Only the listed ones are built: at scale there are millions (every product
+        times every node of its tree)."""
+        if not nodes:
+            return
+        key = f"{view}:{'missed' if exact else 'extra'}"
+        room = LISTED - counts[key]
+        counts[key] += len(nodes)
+        if room <= 0:
+            return
+        first = sorted(nodes) if len(nodes) <= room else heapq.nsmallest(room, nodes)
+        out.extend(
+            Disagreement(view, n, product, exact, not exact, _reason(view, exact, n, product))
+            for n in first
+        )
 
     for p in ctx.model.products:
         d_set, e_set = set(dom.get(p, ())), exact.get(p, set())
-        for n in sorted(e_set - d_set):
-            add(
-                Disagreement(
-                    "dominator",
-                    n,
-                    p,
-                    True,
-                    False,
-                    f"{p} needs several inputs at once (AND): paths avoid {n} through other inputs, "
-                    f"but without {n} one needed input cannot be made or received.",
-                )
-            )
-        for n in sorted(d_set - e_set):
-            add(
-                Disagreement(
-                    "dominator",
-                    n,
-                    p,
-                    False,
-                    True,
-                    f"every path to {p} passes {n}, but the plain graph ignores which item flows: "
-                    f"what {p} needs still arrives without it (or is unmapped and assumed available).",
-                )
-            )
+        add("dominator", p, True, e_set - d_set)
+        add("dominator", p, False, d_set - e_set)
     ap_set = set(ap)
-    for n in sorted(ap_set - exact_nodes):
-        add(
-            Disagreement(
-                "articulation_point",
-                n,
-                None,
-                False,
-                True,
-                f"removing {n} splits the undirected network, but no product needs it alone: "
-                "what is cut off is not needed, or has another source.",
-            )
-        )
-    for n in sorted(exact_nodes - ap_set):
-        add(
-            Disagreement(
-                "articulation_point",
-                n,
-                None,
-                True,
-                False,
-                f"the undirected network stays connected without {n}, but the supply flow "
-                "cannot make a product without it.",
-            )
-        )
+    add("articulation_point", None, False, ap_set - exact_nodes)
+    add("articulation_point", None, True, exact_nodes - ap_set)
     return ClassicalViews(tuple(ap), dom, tuple(out), dict(counts))
+
+
+def _reason(view: str, exact: bool, n: str, p: str | None) -> str:
+    """Why ``view`` disagrees with the exact answer about node ``n`` (of product ``p``)."""
+    if view == "dominator" and exact:
+        return (
+            f"{p} needs several inputs at once (AND): paths avoid {n} through other inputs, "
+            f"but without {n} one needed input cannot be made or received."
+        )
+    if view == "dominator":
+        return (
+            f"every path to {p} passes {n}, but the plain graph ignores which item flows: "
+            f"what {p} needs still arrives without it (or is unmapped and assumed available)."
+        )
+    if exact:
+        return (
+            f"the undirected network stays connected without {n}, but the supply flow "
+            "cannot make a product without it."
+        )
+    return (
+        f"removing {n} splits the undirected network, but no product needs it alone: "
+        "what is cut off is not needed, or has another source."
+    )

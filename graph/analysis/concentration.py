@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from tierscope.graph.analysis.availability import SHARE_BASES
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import Rows
 from tierscope.graph.analysis.spof import Necessity
@@ -194,6 +195,42 @@ def _first_of_runs(keys: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
 
 
+def _first_largest(group: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``group``, the position of each group's largest ``value``
+    (ties: the first), one per group in order. Linear: no sort."""
+    starts = _first_of_runs(group)
+    run = np.cumsum(np.r_[True, group[1:] != group[:-1]]) - 1 if len(group) else group
+    largest = np.maximum.reduceat(value, starts) if len(starts) else value[:0]
+    at_max: np.ndarray = np.flatnonzero(value == largest[run])
+    first: np.ndarray = at_max[_first_of_runs(run[at_max])]
+    return first
+
+
+def _order(*keys: tuple[np.ndarray, int]) -> np.ndarray:
+    """Positions that sort rows by ``keys``, most significant first; each key is an
+    array of integers in ``0 .. bound - 1`` with its ``bound``, and no two rows are
+    equal in every key. The keys are packed into one 64-bit integer when they fit
+    (one sort of numbers instead of one stable pass per key), else ``np.lexsort``."""
+    widths = [max(int(bound) - 1, 1).bit_length() for _, bound in keys]
+    order: np.ndarray
+    if sum(widths) > 63:
+        order = np.lexsort(tuple(k for k, _ in reversed(keys)))
+        return order
+    packed = np.zeros(len(keys[0][0]), dtype=np.int64)
+    for (k, _), width in zip(keys, widths, strict=True):
+        packed <<= width
+        packed |= k.astype(np.int64)
+    order = np.argsort(packed)
+    return order
+
+
+def _descending(value: np.ndarray) -> tuple[np.ndarray, int]:
+    """A key (with its bound) that sorts ``value``, rounded to 6 decimals, largest first."""
+    micro = np.rint(value * 1e6).astype(np.int64)
+    top = int(micro.max()) if len(micro) else 0
+    return top - micro, top + 1
+
+
 def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
     """HHI over suppliers, countries and groups per (buyer, item), in (buyer, item) order.
 
@@ -216,24 +253,23 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
         held = np.bincount(row_pair, weights=share, minlength=len(pair))
         k, c = pair // len(names), pair % len(names)
         hhi = np.bincount(k, weights=held * held, minlength=n_keys) * 10_000
-        order = np.lexsort((c, -held, k))
-        top = order[_first_of_runs(k[order])]  # one per key, in key order
+        top = _first_largest(k, held)  # pairs sort by (key, name): ties go to the first name
         return hhi, names[c[top]], held[top], np.bincount(k, minlength=n_keys)
 
     hhi, top, top_share, n = concentration_of("supplier")
     country_hhi, top_country, top_country_share, _ = concentration_of("country")
     group_hhi, _, _, _ = concentration_of("group")
     key_buyer, key_item = buyers[key // len(items)], items[key % len(items)]
-    basis = ctx.model.share_basis
+    # the basis is the same on every row of a (buyer, item): read it from any one
+    any_row = np.zeros(n_keys, dtype=np.int64)
+    any_row[row_key] = np.arange(len(row_key))
+    basis = np.array(SHARE_BASES, dtype=object)[ctx.model.row_basis[any_row]]
     return Rows(
         Hhi,
         {
             "buyer_id": key_buyer,
             "item_id": key_item,
-            "basis": np.array(
-                [basis.get(k, "equal") for k in zip(key_buyer, key_item, strict=True)],
-                dtype=object,
-            ),
+            "basis": basis,
             "suppliers": n,
             "hhi": np.round(hhi, 1),
             "country_hhi": np.round(country_hhi, 1),
@@ -248,15 +284,15 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
 
 
 def _flow_matrices(ctx: Context) -> tuple[sparse.csr_matrix, sparse.csr_matrix, np.ndarray]:
-    """``A`` (receive goal x deliver goal: the inputs a delivery needs), ``B`` (deliver
-    goal x receive goal: each supplier row's normalised share of what it feeds), and
-    the receive goal of each supply row."""
+    """``needs`` (deliver goal x receive goal: the inputs a delivery needs), ``feeds``
+    (receive goal x deliver goal: each supplier row's normalised share of what it
+    feeds), and the receive goal of each supply row."""
     gg, m = ctx.goals, ctx.model
     n_g, n_r = len(gg.deliver), len(gg.receive)
     counts = np.fromiter((len(req) for req in gg.requires), dtype=np.int64, count=n_g)
     rows = np.fromiter(chain.from_iterable(gg.requires), dtype=np.int64, count=int(counts.sum()))
     cols = np.repeat(np.arange(n_g, dtype=np.int64), counts)
-    a = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_r, n_g))
+    needs = sparse.csr_matrix((np.ones(len(rows)), (cols, rows)), shape=(n_g, n_r))
     counts = np.fromiter((len(alts) for alts in gg.alternatives), dtype=np.int64, count=n_r)
     flat = np.fromiter(
         chain.from_iterable(chain.from_iterable(gg.alternatives)),
@@ -265,42 +301,57 @@ def _flow_matrices(ctx: Context) -> tuple[sparse.csr_matrix, sparse.csr_matrix, 
     ).reshape(-1, 3)  # (deliver goal, site, supply row)
     receive = np.repeat(np.arange(n_r, dtype=np.int64), counts)
     shares = np.asarray(m.shares, dtype=float)
-    b = sparse.csr_matrix((shares[flat[:, 2]], (flat[:, 0], receive)), shape=(n_g, n_r))
+    feeds = sparse.csr_matrix((shares[flat[:, 2]], (receive, flat[:, 0])), shape=(n_r, n_g))
     row_receive = np.zeros(len(m.supplies), dtype=np.int64)
     row_receive[flat[:, 2]] = receive
-    return a, b, row_receive
+    return needs, feeds, row_receive
 
 
 def _flows(
     ctx: Context,
-    a: sparse.csr_matrix,
-    b: sparse.csr_matrix,
+    needs: sparse.csr_matrix,
+    feeds: sparse.csr_matrix,
     products: list[str],
     max_iter: int = 64,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
     """Flow of each of ``products`` through every deliver goal (W_G) and receive goal
-    (W_R), and the first-tier receive flows (what the focal company buys itself)."""
+    (W_R), and the first-tier receive flows (what the focal company buys itself).
+
+    Tier by tier, only what flows at that tier is multiplied: the frontier is a
+    sparse (products x goals) matrix times ``needs`` or ``feeds``, so each
+    tier costs the supply rows it reaches, not every row of the network (a dense
+    product per tier cost the whole network once per tier and column). The sums
+    are kept in dense (goals x products) arrays.
+    """
     gg, m = ctx.goals, ctx.model
-    x = np.zeros((len(gg.deliver), len(products)))
-    for col, p in enumerate(products):
-        x[gg.deliver_index[(m.focal, p)], col] = 1.0
-    w_g = x.copy()
-    first = a @ x
-    w_r = first.copy()
-    y = first
+    k = len(products)
+    goals = [gg.deliver_index[(m.focal, p)] for p in products]
+    x = sparse.csr_matrix((np.ones(k), (np.arange(k), goals)), shape=(k, len(gg.deliver)))
+    w_g = np.zeros((len(gg.deliver), k))
+    w_r = np.zeros((len(gg.receive), k))
+    _add(w_g, x)
+    y = x @ needs
+    _add(w_r, y)
+    first = w_r.copy()
     it, truncated = 0, False
     while True:
         it += 1
-        x = b @ y
-        if not x.any() or float(np.abs(x).max()) < 1e-12:
+        x = y @ feeds
+        if x.nnz == 0 or float(np.abs(x.data).max()) < 1e-12:
             break
         if it >= max_iter:
             truncated = True
             break
-        w_g += x
-        y = a @ x
-        w_r += y
+        _add(w_g, x)
+        y = x @ needs
+        _add(w_r, y)
     return w_g, w_r, first, it, truncated
+
+
+def _add(dense: np.ndarray, part: sparse.csr_matrix) -> None:
+    """``dense += part.T`` for a sparse (products x goals) ``part`` (no repeated entries)."""
+    coo = part.tocoo()
+    dense[coo.col, coo.row] += coo.data
 
 
 def concentration(ctx: Context, nec: Necessity) -> Concentration:
@@ -316,7 +367,7 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         return Concentration(
             hhi, Rows.empty(Exposure), Rows.empty(CountryExposure), (), (), 0, False
         )
-    a, b, sup_r = _flow_matrices(ctx)
+    needs, feeds, sup_r = _flow_matrices(ctx)
     # The need for each item in each product's tree: what flows to its recorded
     # suppliers, plus what is needed where nobody is recorded (unmapped, counted as
     # coming from nowhere known), so shares are of the whole need.
@@ -364,14 +415,15 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     # (product rank, country key, share); names are looked up once at the end
     exposure_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     country_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    # (product, country) -> the largest share of any item the tier-1 suppliers show from it
-    visible: dict[tuple[str, str], float] = defaultdict(float)
-    deep: list[tuple[str, str, str, float]] = []
+    # (product rank, country) -> the largest share of any item the tier-1 suppliers show from it
+    visible = np.zeros((len(product_names), len(countries)))
+    # (product rank, country key, share): a country's majority of an item entering below tier 1
+    deep_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     iterations, truncated = 0, False
     for start in range(0, len(m.products), CHUNK):
         products = m.products[start : start + CHUNK]
         ranks = np.array([product_rank[p] for p in products], dtype=np.int64)
-        w_g, w_r, first, its, cut = _flows(ctx, a, b, products)
+        w_g, w_r, first, its, cut = _flows(ctx, needs, feeds, products)
         iterations, truncated = max(iterations, its), truncated or cut
         total = np.asarray(to_item @ w_r) + np.asarray(unmapped @ w_g)
         # the same, for what the focal company needs itself (the tier-1 view)
@@ -387,12 +439,14 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         keep = value >= LISTED_EXPOSURE
         gi, col = gi[keep], col[keep]
         value = np.round(np.minimum(value[keep], 1.0), 6)
-        # per (product, company): the largest exposure, at the first item by id
-        order = np.lexsort((g_item[gi], -value, g_company[gi], ranks[col]))
-        pc = ranks[col[order]] * len(companies) + g_company[gi[order]]
-        best = order[_first_of_runs(pc)]
+        # per (product, company): the largest exposure, at the first item by id. Goals
+        # sort by (company, item), so a stable sort by product column (a handful of
+        # values: radix) leaves each (product, company) run in item order.
+        order = np.argsort(col.astype(np.int16), kind="stable")
+        gi, col, value = gi[order], col[order], value[order]
+        best = _first_largest(col * len(companies) + g_company[gi], value)
         exposure_parts.append((ranks[col[best]], gi[best], value[best]))
-        del gi, col, value, denom, order, pc, best
+        del gi, col, value, denom, order, best
 
         by_country = gm @ w_r
         by_country_first = gm @ first
@@ -407,21 +461,20 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
                 0.0,
             )
         vk, vp = np.nonzero(vis_m > 0)
-        for k, pcol, v in zip(vk.tolist(), vp.tolist(), vis_m[vk, vp].tolist(), strict=True):
-            key = (products[pcol], key_cc[k])
-            visible[key] = max(visible[key], v)
+        np.maximum.at(visible, (ranks[vp], key_country[vk]), vis_m[vk, vp])
         lk, lp = np.nonzero(share_m >= LISTED_EXPOSURE)
         shares = share_m[lk, lp]
         country_parts.append((ranks[lp], lk, np.round(shares, 6)))
-        d = np.nonzero(key_below[lk] & (shares >= MAJORITY))[0]
-        for k, pcol, share in zip(lk[d].tolist(), lp[d].tolist(), shares[d].tolist(), strict=True):
-            deep.append((products[pcol], key_j[k], key_cc[k], share))
+        d = np.flatnonzero(key_below[lk] & (shares >= MAJORITY))
+        deep_parts.append((ranks[lp[d]], lk[d], shares[d]))
 
     # exposures: by product, largest first, then by company; ids as codes into the
     # distinct ids (tens of millions of rows at scale)
     ex_rank, gi, value = (np.concatenate(c) for c in zip(*exposure_parts, strict=True))
     del exposure_parts
-    order = np.lexsort((g_company[gi], -value, ex_rank))
+    order = _order(
+        (ex_rank, len(product_names)), _descending(value), (g_company[gi], len(companies))
+    )
     ex_rank, gi, value = ex_rank[order], gi[order], value[order]
     tiers = g_tier[gi]
     g_item_code, item_names = _codes(g_items)
@@ -438,7 +491,12 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     # countries: by product and item, largest share first, then by country
     rank, ck, shares = (np.concatenate(c) for c in zip(*country_parts, strict=True))
     del country_parts
-    order = np.lexsort((key_country[ck], -shares, key_item[ck], rank))
+    order = _order(
+        (rank, len(product_names)),
+        (key_item[ck], n_items),
+        _descending(shares),
+        (key_country[ck], len(countries)),
+    )
     rank, ck, shares = rank[order], ck[order], shares[order]
     country_rows = Rows(
         CountryExposure,
@@ -456,36 +514,89 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     m_product = product_names[ex_rank[majority]].tolist()
     m_company = companies[g_company[gi[majority]]].tolist()
     m_value = value[majority].tolist()
-    hidden: list[HiddenConcentration] = [
-        HiddenConcentration(p, "company", c, j, v, int(t), 0.0)
-        for p, c, j, v, t, is_deep in zip(
-            m_product,
-            m_company,
-            g_items[gi[majority]].tolist(),
-            m_value,
-            tiers[majority].tolist(),
-            g_deep[gi[majority]].tolist(),
-            strict=True,
-        )
-        if is_deep
-    ]
     exposure_of = {(p, c): v for p, c, v in zip(m_product, m_company, m_value, strict=True)}
+    hidden = _hidden(
+        product_names,
+        # companies: a majority through an upstream company (tier 2 and deeper)
+        (ex_rank[majority], gi[majority], value[majority]),
+        g_deep,
+        companies[g_company],
+        g_items,
+        g_tier,
+        # countries: a majority of an item entering below tier 1 that the tier-1 view misses
+        tuple(np.concatenate(c) for c in zip(*deep_parts, strict=True)),
+        visible,
+        key_country,
+        countries,
+        np.array(key_j, dtype=object),
+    )
     del ex_rank, gi, value, tiers, majority
-    for p, j, cc, share in deep:
-        vis = visible.get((p, cc), 0.0)
-        if vis < MAJORITY:
-            hidden.append(
-                HiddenConcentration(p, "country", cc, j, round(share, 6), None, round(vis, 6))
-            )
-    hidden.sort(key=lambda h: (-h.share, h.product_id, h.kind, h.subject_id, h.item_id))
     return Concentration(
         hhi,
         exposures,
         country_rows,
-        tuple(hidden),
+        hidden,
         tuple(_convergence(ctx, nec, exposure_of)),
         iterations,
         truncated,
+    )
+
+
+def _hidden(
+    product_names: np.ndarray,
+    majorities: tuple[np.ndarray, ...],
+    g_deep: np.ndarray,
+    g_company: np.ndarray,
+    g_items: np.ndarray,
+    g_tier: np.ndarray,
+    deep: tuple[np.ndarray, ...],
+    visible: np.ndarray,
+    key_country: np.ndarray,
+    countries: np.ndarray,
+    key_item: np.ndarray,
+) -> tuple[HiddenConcentration, ...]:
+    """Hidden concentration, largest share first (then product, kind, subject, item).
+
+    ``majorities``: (product rank, deliver goal, exposure) of each product's majority
+    companies; ``deep``: (product rank, country key, share) of each majority of an
+    item entering below tier 1, shown as hidden where the tier-1 view (``visible``,
+    per product rank and country) stays under half. Columns until the objects are
+    made, in order (a million at scale).
+    """
+    rank, goal, share = majorities
+    deep_goal = g_deep[goal]
+    rank, goal, share = rank[deep_goal], goal[deep_goal], share[deep_goal]
+    c_rank, key, c_share = deep
+    shown = visible[c_rank, key_country[key]]
+    hide = shown < MAJORITY
+    c_rank, key, c_share, shown = c_rank[hide], key[hide], c_share[hide], shown[hide]
+    n = len(rank)
+    subject, subjects = _codes(np.concatenate([g_company[goal], countries[key_country[key]]]))
+    item, items = _codes(np.concatenate([g_items[goal], key_item[key]]))
+    all_rank = np.concatenate([rank, c_rank])
+    all_share = np.concatenate([share, np.round(c_share, 6)])
+    kind = np.r_[np.zeros(n, dtype=np.int64), np.ones(len(c_rank), dtype=np.int64)]
+    order = _order(
+        _descending(all_share),
+        (all_rank, len(product_names)),
+        (kind, 2),
+        (subject, len(subjects)),
+        (item, len(items)),
+    )
+    tier = np.r_[g_tier[goal], np.full(len(c_rank), None, dtype=object)]
+    seen = np.r_[np.zeros(n), np.round(shown, 6)]
+    return tuple(
+        HiddenConcentration(p, k, subj, j, v, None if t is None else int(t), vis)
+        for p, k, subj, j, v, t, vis in zip(
+            product_names[all_rank[order]].tolist(),
+            np.array(["company", "country"], dtype=object)[kind[order]].tolist(),
+            subjects[subject[order]].tolist(),
+            items[item[order]].tolist(),
+            all_share[order].tolist(),
+            tier[order].tolist(),
+            seen[order].tolist(),
+            strict=True,
+        )
     )
 
 
