@@ -31,9 +31,10 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, pairwise
 
 import numpy as np
+import pandas as pd
 
 from tierscope.graph.projection import Projection, Tables
 
@@ -74,6 +75,7 @@ class SupplyModel:
     all_providers: dict[str, list[str]] = field(
         default_factory=dict
     )  # every dependency, critical or not
+    _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_projection(cls, g: Projection, tables: Tables | None = None) -> SupplyModel:
@@ -116,11 +118,50 @@ class SupplyModel:
             critical_providers=dict(critical),
             all_providers=dict(every),
         )
-        for k, s in enumerate(supplies):
-            model.supplied_items.setdefault(s.buyer, set()).add(s.item)
-            model.inbound.setdefault((s.buyer, s.item), []).append(k)
+        model.index_inbound()
         model.normalise_shares()
         return model
+
+    def column(self, name: str) -> np.ndarray:
+        """One field of every supply row (``"supplier"``, ``"buyer"``, ``"item"`` or
+        ``"site"``) as an object array, made once."""
+        cached = self._columns.get(name)
+        if cached is None:
+            cached = np.empty(len(self.supplies), dtype=object)
+            cached[:] = [getattr(s, name) for s in self.supplies]
+            self._columns[name] = cached
+        return cached
+
+    def index_inbound(self) -> None:
+        """``inbound`` (each (buyer, item)'s supply rows, in row order; keys in sorted
+        order) and ``supplied_items``, from one sort of integer codes: millions of
+        rows at scale, where a dictionary update per row was the slow part."""
+        n = len(self.supplies)
+        if n == 0:
+            self.inbound, self.supplied_items = {}, {}
+            return
+        buyer, buyers = pd.factorize(self.column("buyer"), sort=True)
+        item, items = pd.factorize(self.column("item"), sort=True)
+        key = buyer.astype(np.int64) * len(items) + item
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        key = key[starts]
+        key_buyer = buyers[key // len(items)].tolist()
+        key_item = items[key % len(items)].tolist()
+        rows = order.tolist()
+        bounds = np.r_[starts, n].tolist()
+        self.inbound = {
+            pair: rows[a:z]
+            for pair, (a, z) in zip(
+                zip(key_buyer, key_item, strict=True), pairwise(bounds), strict=True
+            )
+        }
+        # keys sort by buyer: each buyer's items are one run of them
+        runs = np.r_[
+            np.flatnonzero(np.r_[True, key[1:] // len(items) != key[:-1] // len(items)]), len(key)
+        ].tolist()
+        self.supplied_items = {key_buyer[a]: set(key_item[a:z]) for a, z in pairwise(runs)}
 
     def normalise_shares(self) -> None:
         """Shares of every (buyer, item) that sum to one, and the basis used (DESIGN.md):

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import rustworkx as rx
 
 from tierscope.graph.analysis.context import Context
@@ -116,12 +117,33 @@ def _companies_and_sites(ctx: Context) -> tuple[_Numbering, dict[str, int], dict
     num = _Numbering()
     company = num.add("company", ctx.companies)
     site = num.add("site", ctx.sites)
-    rows = ctx.model.supplies
-    named = {s.supplier for s in rows}
-    named.update(s.buyer for s in rows)
+    m = ctx.model
+    named = set(pd.unique(m.column("supplier"))) | set(pd.unique(m.column("buyer")))
     num.add("company", sorted(named - company.keys()))
-    num.add("site", sorted({s.site for s in rows if s.site} - site.keys()))
+    sites = {x for x in pd.unique(m.column("site")) if x}
+    num.add("site", sorted(sites - site.keys()))
     return num, company, site
+
+
+def _numbers(column: np.ndarray, table: dict[str, int]) -> np.ndarray:
+    """The node number of each id of ``column`` (-1 where it names none), looking
+    each distinct id up once."""
+    code, ids = pd.factorize(column)
+    known = np.array([table.get(x, -1) if x else -1 for x in ids] + [-1], dtype=np.int64)
+    numbers: np.ndarray = known[code]  # code -1 (no id) reads the trailing -1
+    return numbers
+
+
+def _supply_ends(
+    ctx: Context, company: dict[str, int], site: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Supplier, shipping site (-1 for none) and buyer node of every supply row."""
+    m = ctx.model
+    return (
+        _numbers(m.column("supplier"), company),
+        _numbers(m.column("site"), site),
+        _numbers(m.column("buyer"), company),
+    )
 
 
 def undirected_projection(ctx: Context) -> Numbered:
@@ -131,10 +153,9 @@ def undirected_projection(ctx: Context) -> Numbered:
     for d in ctx.sites.values():
         num.add("company", (str(d["company_id"]),))
     edges = [(company[str(d["company_id"])], site[s]) for s, d in ctx.sites.items()]
-    edges += [
-        (site[s.site] if s.site else company[s.supplier], company[s.buyer])
-        for s in ctx.model.supplies
-    ]
+    supplier, via, buyer = _supply_ends(ctx, company, site)
+    start = np.where(via >= 0, via, supplier)
+    edges += zip(start.tolist(), buyer.tolist(), strict=True)
     for dependent, providers in ctx.model.all_providers.items():
         for p in providers:
             edges.append((num.one("company", dependent), num.one("company", p)))
@@ -145,13 +166,15 @@ def flow_graph(ctx: Context) -> Numbered:
     """The supply flow; ``ROOT``, the virtual source, is the last node."""
     m = ctx.model
     num, company, site = _companies_and_sites(ctx)
-    edges: list[tuple[int, int]] = []
-    for s in m.supplies:
-        if s.site:
-            edges.append((company[s.supplier], site[s.site]))
-            edges.append((site[s.site], company[s.buyer]))
-        else:
-            edges.append((company[s.supplier], company[s.buyer]))
+    supplier, via, buyer = _supply_ends(ctx, company, site)
+    shipped = via >= 0
+    edges: list[tuple[int, int]] = list(
+        zip(
+            np.r_[supplier[shipped], via[shipped], supplier[~shipped]].tolist(),
+            np.r_[via[shipped], buyer[shipped], buyer[~shipped]].tolist(),
+            strict=True,
+        )
+    )
     for dependent, providers in m.critical_providers.items():
         for p in providers:
             edges.append((num.one("company", p), num.one("company", dependent)))

@@ -150,27 +150,26 @@ class Concentration:
 
 def _supply_frame(ctx: Context) -> pd.DataFrame:
     m = ctx.model
-    rows = m.supplies
-    supplier = np.array([s.supplier for s in rows], dtype=object)
-    site = np.array([s.site or "" for s in rows], dtype=object)
+    supplier = m.column("supplier")
     # country and group once per distinct supplier and site, not once per row
     company_code, companies = pd.factorize(supplier)
-    site_code, sites = pd.factorize(site)
+    site_code, sites = pd.factorize(m.column("site"))  # no site: -1
     company_country = np.array(
         [ctx.companies.get(c, {}).get("country") or "?" for c in companies], dtype=object
     )
     site_country = np.array(
-        [(ctx.sites.get(x, {}).get("country") or "") if x else "" for x in sites], dtype=object
+        [(ctx.sites.get(x, {}).get("country") or "") if x else "" for x in sites] + [""],
+        dtype=object,
     )
-    by_site = site_country[site_code]
+    by_site = site_country[site_code]  # code -1 reads the trailing ""
     country = np.where(by_site != "", by_site, company_country[company_code])
     groups = np.array([ctx.group(c) for c in companies], dtype=object)
     return pd.DataFrame(
         {
             "supplier": supplier,
-            "buyer": [s.buyer for s in rows],
-            "item": [s.item for s in rows],
-            "share": np.asarray(m.shares, dtype=float) if m.shares else np.ones(len(rows)),
+            "buyer": m.column("buyer"),
+            "item": m.column("item"),
+            "share": np.asarray(m.shares, dtype=float) if m.shares else np.ones(len(supplier)),
             "country": country,
             "group": groups[company_code],
         }

@@ -21,6 +21,10 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from itertools import chain, pairwise
+
+import numpy as np
+import pandas as pd
 
 from tierscope.graph.analysis.availability import SupplyModel
 
@@ -60,11 +64,12 @@ class GoalGraph:
         index = {e: k for k, e in enumerate(companies + sites)}
         country_index = {c: len(companies) + len(sites) + k for k, c in enumerate(countries)}
 
-        receive = sorted(m.inbound)
+        keys = list(m.inbound)
+        receive = sorted(keys)  # one pass when the model keeps them in order already
+        sources = list(m.inbound.values()) if receive == keys else [m.inbound[k] for k in receive]
+        del keys
         receive_index = {key: k for k, key in enumerate(receive)}
-        deliver = sorted(
-            {(s.supplier, s.item) for s in m.supplies} | {(m.focal, p) for p in m.products}
-        )
+        deliver, row_goal = _deliver_goals(m)
         deliver_index = {key: k for k, key in enumerate(deliver)}
 
         requires: list[list[int]] = []
@@ -86,12 +91,23 @@ class GoalGraph:
             requires.append(req)
             assumed.append(used_assumption)
             unmapped.append(missing)
-        alternatives: list[list[tuple[int, int, int]]] = [[] for _ in receive]
-        for r, key in enumerate(receive):
-            for k in m.inbound[key]:
-                s = m.supplies[k]
-                site = index[s.site] if s.site is not None and s.site in index else -1
-                alternatives[r].append((deliver_index[(s.supplier, s.item)], site, k))
+        # each receive goal's supply rows as (deliver goal, site element or -1, row)
+        site_code, site_ids = pd.factorize(m.column("site"))  # no site: -1
+        site_element = np.array([index.get(x, -1) for x in site_ids] + [-1], dtype=np.int64)
+        rows = np.fromiter(
+            chain.from_iterable(sources), dtype=np.int64, count=sum(map(len, sources))
+        )
+        triples = list(
+            zip(
+                row_goal[rows].tolist(),
+                site_element[site_code[rows]].tolist(),
+                rows.tolist(),
+                strict=True,
+            )
+        )
+        bounds = np.cumsum([0, *map(len, sources)]).tolist()
+        alternatives = [triples[a:z] for a, z in pairwise(bounds)]
+        del triples, sources
         return cls(
             model=m,
             elements=elements,
@@ -137,3 +153,25 @@ class GoalGraph:
                     if missing[parent] == 0:
                         ready.append(parent)
         return delivered, received
+
+
+def _deliver_goals(m: SupplyModel) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """Every (supplier, item) of the supply rows and (focal company, product), sorted,
+    and the deliver goal of each supply row: integer codes sorted once, not millions
+    of (str, str) tuples."""
+    n = len(m.supplies)
+    focal = np.empty(len(m.products), dtype=object)
+    focal[:] = [m.focal] * len(m.products)
+    products = np.empty(len(m.products), dtype=object)
+    products[:] = m.products
+    company, companies = pd.factorize(np.concatenate([m.column("supplier"), focal]), sort=True)
+    item, items = pd.factorize(np.concatenate([m.column("item"), products]), sort=True)
+    pairs, goal = np.unique(company.astype(np.int64) * len(items) + item, return_inverse=True)
+    deliver = list(
+        zip(
+            companies[pairs // len(items)].tolist(),
+            items[pairs % len(items)].tolist(),
+            strict=True,
+        )
+    )
+    return deliver, goal.reshape(-1)[:n]
