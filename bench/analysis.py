@@ -210,6 +210,7 @@ def report(sizes: list[dict[str, Any]], oracles: list[dict[str, Any]]) -> None:
                 f"  growth 1,000,000 / 100,000: {ratio:.1f} x (target <= 15 x): "
                 f"{'met' if ratio <= 15 else 'MISSED'}"
             )
+            print("      per part: " + ", ".join(_growth(by[100_000], by[1_000_000])))
     elif any(r["companies"] == 1_000_000 for r in sizes):
         print("  1,000,000 companies: MISSED (the run failed, see above)")
     for o in oracles:
@@ -226,6 +227,20 @@ def report(sizes: list[dict[str, Any]], oracles: list[dict[str, Any]]) -> None:
             f" ({o['nodes_failed_by_oracle']:,} re-evaluations), speed-up {o['speedup']:.0f} x"
             f"{verdict}; same answer: {o['same_answer']} ({o['pairs']:,} pairs)"
         )
+
+
+def _growth(small: dict[str, Any], large: dict[str, Any]) -> list[str]:
+    """Each part's time at the large size over the small one's, and the same for what
+    falls outside the named parts (the collector's passes, mostly)."""
+
+    def outside(r: dict[str, Any]) -> float:
+        return float(r["analysis_s"] - sum(p["s"] for p in r["parts"].values()))
+
+    pairs = [(name, p["s"], large["parts"][name]["s"]) for name, p in small["parts"].items()]
+    pairs.append(("outside the parts", outside(small), outside(large)))
+    return [
+        f"{name} {b:.1f}/{a:.1f} s = {b / a:.1f} x" for name, a, b in pairs if a >= 0.05 and b > 0
+    ]
 
 
 def main() -> None:

@@ -76,6 +76,9 @@ class SupplyModel:
         default_factory=dict
     )  # every dependency, critical or not
     _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def from_projection(cls, g: Projection, tables: Tables | None = None) -> SupplyModel:
@@ -132,6 +135,17 @@ class SupplyModel:
             self._columns[name] = cached
         return cached
 
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Integer codes of :meth:`column` ``name`` in the sorted order of the ids, and
+        the distinct ids (-1 where a row has none), made once: hashing millions of ids
+        is among the costliest steps at scale, and several analyses need the same."""
+        cached = self._codes.get(name)
+        if cached is None:
+            code, ids = pd.factorize(self.column(name), sort=True)
+            cached = (code.astype(np.int64), np.asarray(ids, dtype=object))
+            self._codes[name] = cached
+        return cached
+
     def index_inbound(self) -> None:
         """``inbound`` (each (buyer, item)'s supply rows, in row order; keys in sorted
         order) and ``supplied_items``, from one sort of integer codes: millions of
@@ -140,9 +154,9 @@ class SupplyModel:
         if n == 0:
             self.inbound, self.supplied_items = {}, {}
             return
-        buyer, buyers = pd.factorize(self.column("buyer"), sort=True)
-        item, items = pd.factorize(self.column("item"), sort=True)
-        key = buyer.astype(np.int64) * len(items) + item
+        buyer, buyers = self.codes("buyer")
+        item, items = self.codes("item")
+        key = buyer * len(items) + item
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])

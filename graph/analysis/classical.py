@@ -28,7 +28,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import rustworkx as rx
 
 from tierscope.graph.analysis.context import Context
@@ -118,17 +117,17 @@ def _companies_and_sites(ctx: Context) -> tuple[_Numbering, dict[str, int], dict
     company = num.add("company", ctx.companies)
     site = num.add("site", ctx.sites)
     m = ctx.model
-    named = set(pd.unique(m.column("supplier"))) | set(pd.unique(m.column("buyer")))
+    named = set(m.codes("supplier")[1].tolist()) | set(m.codes("buyer")[1].tolist())
     num.add("company", sorted(named - company.keys()))
-    sites = {x for x in pd.unique(m.column("site")) if x}
+    sites = {x for x in m.codes("site")[1].tolist() if x}
     num.add("site", sorted(sites - site.keys()))
     return num, company, site
 
 
-def _numbers(column: np.ndarray, table: dict[str, int]) -> np.ndarray:
-    """The node number of each id of ``column`` (-1 where it names none), looking
-    each distinct id up once."""
-    code, ids = pd.factorize(column)
+def _numbers(ctx: Context, column: str, table: dict[str, int]) -> np.ndarray:
+    """The node number of each supply row's id in ``column`` (-1 where it names none),
+    looking each distinct id up once."""
+    code, ids = ctx.model.codes(column)
     known = np.array([table.get(x, -1) if x else -1 for x in ids] + [-1], dtype=np.int64)
     numbers: np.ndarray = known[code]  # code -1 (no id) reads the trailing -1
     return numbers
@@ -138,11 +137,10 @@ def _supply_ends(
     ctx: Context, company: dict[str, int], site: dict[str, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Supplier, shipping site (-1 for none) and buyer node of every supply row."""
-    m = ctx.model
     return (
-        _numbers(m.column("supplier"), company),
-        _numbers(m.column("site"), site),
-        _numbers(m.column("buyer"), company),
+        _numbers(ctx, "supplier", company),
+        _numbers(ctx, "site", site),
+        _numbers(ctx, "buyer", company),
     )
 
 

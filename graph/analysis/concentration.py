@@ -152,8 +152,8 @@ def _supply_frame(ctx: Context) -> pd.DataFrame:
     m = ctx.model
     supplier = m.column("supplier")
     # country and group once per distinct supplier and site, not once per row
-    company_code, companies = pd.factorize(supplier)
-    site_code, sites = pd.factorize(m.column("site"))  # no site: -1
+    company_code, companies = m.codes("supplier")
+    site_code, sites = m.codes("site")  # no site: -1
     company_country = np.array(
         [ctx.companies.get(c, {}).get("country") or "?" for c in companies], dtype=object
     )
@@ -238,8 +238,8 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
     """
     if f.empty:
         return Rows.empty(Hhi)
-    buyer, buyers = _codes(f["buyer"])
-    item, items = _codes(f["item"])
+    buyer, buyers = ctx.model.codes("buyer")  # the frame's rows are the model's supply rows
+    item, items = ctx.model.codes("item")
     key, row_key = np.unique(buyer * len(items) + item, return_inverse=True)
     n_keys = len(key)
     share = f["share"].to_numpy(dtype=float)
@@ -247,7 +247,7 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
     def concentration_of(col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """HHI over ``col`` per key, its largest holder (ties: the first name) with its
         share, and how many distinct holders there are."""
-        code, names = _codes(f[col])
+        code, names = ctx.model.codes(col) if col == "supplier" else _codes(f[col])
         pair, row_pair = np.unique(row_key * len(names) + code, return_inverse=True)
         held = np.bincount(row_pair, weights=share, minlength=len(pair))
         k, c = pair // len(names), pair % len(names)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from itertools import chain, pairwise
 
 import numpy as np
-import pandas as pd
 
 from tierscope.graph.analysis.availability import SupplyModel
 
@@ -92,7 +91,7 @@ class GoalGraph:
             assumed.append(used_assumption)
             unmapped.append(missing)
         # each receive goal's supply rows as (deliver goal, site element or -1, row)
-        site_code, site_ids = pd.factorize(m.column("site"))  # no site: -1
+        site_code, site_ids = m.codes("site")  # no site: -1
         site_element = np.array([index.get(x, -1) for x in site_ids] + [-1], dtype=np.int64)
         rows = np.fromiter(
             chain.from_iterable(sources), dtype=np.int64, count=sum(map(len, sources))
@@ -160,12 +159,9 @@ def _deliver_goals(m: SupplyModel) -> tuple[list[tuple[str, str]], np.ndarray]:
     and the deliver goal of each supply row: integer codes sorted once, not millions
     of (str, str) tuples."""
     n = len(m.supplies)
-    focal = np.empty(len(m.products), dtype=object)
-    focal[:] = [m.focal] * len(m.products)
-    products = np.empty(len(m.products), dtype=object)
-    products[:] = m.products
-    company, companies = pd.factorize(np.concatenate([m.column("supplier"), focal]), sort=True)
-    item, items = pd.factorize(np.concatenate([m.column("item"), products]), sort=True)
+    company, companies, focal = _extended(*m.codes("supplier"), [m.focal] * len(m.products))
+    item, items, products = _extended(*m.codes("item"), m.products)
+    company, item = np.r_[company, focal], np.r_[item, products]
     pairs, goal = np.unique(company.astype(np.int64) * len(items) + item, return_inverse=True)
     deliver = list(
         zip(
@@ -175,3 +171,25 @@ def _deliver_goals(m: SupplyModel) -> tuple[list[tuple[str, str]], np.ndarray]:
         )
     )
     return deliver, goal.reshape(-1)[:n]
+
+
+def _extended(
+    codes: np.ndarray, ids: np.ndarray, extra: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted codes of ``ids`` widened to take in a few ``extra`` ids: the codes
+    renumbered, the distinct ids, and the codes of ``extra``."""
+    wanted = np.empty(len(extra), dtype=object)
+    wanted[:] = extra
+    if len(ids):
+        at = np.searchsorted(ids, wanted)
+        present = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == wanted)
+    else:
+        present = np.zeros(len(extra), dtype=bool)
+    missing = np.empty(0, dtype=object)
+    if not present.all():
+        missing = np.array(sorted(set(wanted[~present].tolist())), dtype=object)
+    if len(missing):
+        slots = np.searchsorted(ids, missing)
+        ids = np.insert(ids, slots, missing)
+        codes = codes + np.searchsorted(slots, codes, side="right")
+    return codes, ids, np.searchsorted(ids, wanted).astype(np.int64)
