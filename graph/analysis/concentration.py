@@ -150,7 +150,6 @@ class Concentration:
 
 def _supply_frame(ctx: Context) -> pd.DataFrame:
     m = ctx.model
-    supplier = m.column("supplier")
     # country and group once per distinct supplier and site, not once per row
     company_code, companies = m.codes("supplier")
     site_code, sites = m.codes("site")  # no site: -1
@@ -166,10 +165,8 @@ def _supply_frame(ctx: Context) -> pd.DataFrame:
     groups = np.array([ctx.group(c) for c in companies], dtype=object)
     return pd.DataFrame(
         {
-            "supplier": supplier,
-            "buyer": m.column("buyer"),
             "item": m.column("item"),
-            "share": np.asarray(m.shares, dtype=float) if m.shares else np.ones(len(supplier)),
+            "share": np.asarray(m.shares, dtype=float) if m.shares else np.ones(len(m.supplies)),
             "country": country,
             "group": groups[company_code],
         }
@@ -197,9 +194,11 @@ def _first_of_runs(keys: np.ndarray) -> np.ndarray:
 def _first_largest(group: np.ndarray, value: np.ndarray) -> np.ndarray:
     """For rows sorted by ``group``, the position of each group's largest ``value``
     (ties: the first), one per group in order. Linear: no sort."""
-    starts = _first_of_runs(group)
-    run = np.cumsum(np.r_[True, group[1:] != group[:-1]]) - 1 if len(group) else group
-    largest = np.maximum.reduceat(value, starts) if len(starts) else value[:0]
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.r_[True, group[1:] != group[:-1]]
+    run = np.cumsum(new) - 1
+    largest = np.maximum.reduceat(value, np.flatnonzero(new))
     at_max: np.ndarray = np.flatnonzero(value == largest[run])
     first: np.ndarray = at_max[_first_of_runs(run[at_max])]
     return first
@@ -244,10 +243,11 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
     n_keys = len(key)
     share = f["share"].to_numpy(dtype=float)
 
-    def concentration_of(col: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """HHI over ``col`` per key, its largest holder (ties: the first name) with its
-        share, and how many distinct holders there are."""
-        code, names = ctx.model.codes(col) if col == "supplier" else _codes(f[col])
+    def concentration_of(
+        code: np.ndarray, names: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """HHI over the holders ``names[code]`` of each row per key, the largest holder
+        (ties: the first name) with its share, and how many distinct holders there are."""
         pair, row_pair = np.unique(row_key * len(names) + code, return_inverse=True)
         held = np.bincount(row_pair, weights=share, minlength=len(pair))
         k, c = pair // len(names), pair % len(names)
@@ -255,9 +255,9 @@ def _hhi(ctx: Context, f: pd.DataFrame) -> Rows[Hhi]:
         top = _first_largest(k, held)  # pairs sort by (key, name): ties go to the first name
         return hhi, names[c[top]], held[top], np.bincount(k, minlength=n_keys)
 
-    hhi, top, top_share, n = concentration_of("supplier")
-    country_hhi, top_country, top_country_share, _ = concentration_of("country")
-    group_hhi, _, _, _ = concentration_of("group")
+    hhi, top, top_share, n = concentration_of(*ctx.model.codes("supplier"))
+    country_hhi, top_country, top_country_share, _ = concentration_of(*_codes(f["country"]))
+    group_hhi, _, _, _ = concentration_of(*_codes(f["group"]))
     key_buyer, key_item = buyers[key // len(items)], items[key % len(items)]
     # the basis is the same on every row of a (buyer, item): read it from any one
     any_row = np.zeros(n_keys, dtype=np.int64)
