@@ -36,6 +36,7 @@ from itertools import chain, pairwise
 import numpy as np
 import pandas as pd
 
+from tierscope.graph.analysis import arrays
 from tierscope.graph.projection import Projection, Tables
 
 __all__ = ["SHARE_BASES", "Availability", "SupplyModel", "available_products", "evaluate"]
@@ -69,6 +70,10 @@ class SupplyModel:
     critical_providers: dict[str, list[str]]  # dependent -> providers
     supplied_items: dict[str, set[str]] = field(default_factory=dict)
     inbound: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    #: the keys of ``inbound`` as (buyer, item) codes of :meth:`codes`, in the same order
+    inbound_codes: tuple[np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    )
     shares: list[float] = field(default_factory=list)  # per supply row, normalised
     #: per supply row, the basis of its (buyer, item)'s shares: an index into SHARE_BASES
     row_basis: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
@@ -157,10 +162,11 @@ class SupplyModel:
         buyer, buyers = self.codes("buyer")
         item, items = self.codes("item")
         key = buyer * len(items) + item
-        order = np.argsort(key, kind="stable")
+        order = arrays.argsort(key, len(buyers) * len(items))
         key = key[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         key = key[starts]
+        self.inbound_codes = (key // len(items), key % len(items))
         key_buyer = buyers[key // len(items)].tolist()
         key_item = items[key % len(items)].tolist()
         rows = order.tolist()

@@ -20,11 +20,12 @@ space: companies first, then sites, then countries.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, pairwise
 
 import numpy as np
 
+from tierscope.graph.analysis import arrays
 from tierscope.graph.analysis.availability import SupplyModel
 
 __all__ = ["GoalGraph"]
@@ -50,6 +51,9 @@ class GoalGraph:
     alternatives: list[
         list[tuple[int, int, int]]
     ]  # receive -> (deliver goal, site or -1, supply row)
+    #: ``deliver`` and ``receive`` as integer codes (see :class:`GoalCodes`)
+    deliver_codes: GoalCodes = field(repr=False, compare=False)
+    receive_codes: GoalCodes = field(repr=False, compare=False)
 
     @classmethod
     def build(cls, m: SupplyModel) -> GoalGraph:
@@ -63,12 +67,12 @@ class GoalGraph:
         index = {e: k for k, e in enumerate(companies + sites)}
         country_index = {c: len(companies) + len(sites) + k for k, c in enumerate(countries)}
 
-        keys = list(m.inbound)
-        receive = sorted(keys)  # one pass when the model keeps them in order already
-        sources = list(m.inbound.values()) if receive == keys else [m.inbound[k] for k in receive]
-        del keys
+        receive = list(m.inbound)  # kept in sorted order by SupplyModel.index_inbound
+        sources = list(m.inbound.values())
+        buyer_code, item_code = m.inbound_codes
+        receive_codes = GoalCodes(buyer_code, m.codes("buyer")[1], item_code, m.codes("item")[1])
         receive_index = {key: k for k, key in enumerate(receive)}
-        deliver, row_goal = _deliver_goals(m)
+        deliver, row_goal, deliver_codes = _deliver_goals(m)
         deliver_index = {key: k for k, key in enumerate(deliver)}
 
         requires: list[list[int]] = []
@@ -122,6 +126,8 @@ class GoalGraph:
             receive=receive,
             receive_index=receive_index,
             alternatives=alternatives,
+            deliver_codes=deliver_codes,
+            receive_codes=receive_codes,
         )
 
     def baseline(self) -> tuple[list[bool], list[bool]]:
@@ -154,23 +160,41 @@ class GoalGraph:
         return delivered, received
 
 
-def _deliver_goals(m: SupplyModel) -> tuple[list[tuple[str, str]], np.ndarray]:
+@dataclass(frozen=True)
+class GoalCodes:
+    """Goals as integer codes: goal ``g`` is ``(companies[company[g]], items[item[g]])``.
+    The id arrays are sorted, so codes order as the ids do. Analyses that treat
+    millions of goals read these instead of the goals' (str, str) tuples."""
+
+    company: np.ndarray
+    companies: np.ndarray
+    item: np.ndarray
+    items: np.ndarray
+
+    def code_of(self, company: str) -> int:
+        """The code of ``company`` (-1 when no goal has it)."""
+        at = int(np.searchsorted(self.companies, company))
+        return at if at < len(self.companies) and self.companies[at] == company else -1
+
+
+def _deliver_goals(m: SupplyModel) -> tuple[list[tuple[str, str]], np.ndarray, GoalCodes]:
     """Every (supplier, item) of the supply rows and (focal company, product), sorted,
-    and the deliver goal of each supply row: integer codes sorted once, not millions
-    of (str, str) tuples."""
+    the deliver goal of each supply row, and the goals as codes: integer codes sorted
+    once, not millions of (str, str) tuples."""
     n = len(m.supplies)
     company, companies, focal = _extended(*m.codes("supplier"), [m.focal] * len(m.products))
     item, items, products = _extended(*m.codes("item"), m.products)
     company, item = np.r_[company, focal], np.r_[item, products]
-    pairs, goal = np.unique(company.astype(np.int64) * len(items) + item, return_inverse=True)
+    pairs, goal = arrays.unique_inverse(company.astype(np.int64) * len(items) + item)
+    codes = GoalCodes(pairs // len(items), companies, pairs % len(items), items)
     deliver = list(
         zip(
-            companies[pairs // len(items)].tolist(),
-            items[pairs % len(items)].tolist(),
+            companies[codes.company].tolist(),
+            items[codes.item].tolist(),
             strict=True,
         )
     )
-    return deliver, goal.reshape(-1)[:n]
+    return deliver, goal.reshape(-1)[:n], codes
 
 
 def _extended(

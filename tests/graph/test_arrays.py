@@ -1,0 +1,57 @@
+"""The sorting helpers against numpy's own (slower) functions, on random integer columns."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tierscope.graph.analysis import arrays
+
+small = st.lists(st.integers(0, 40), max_size=60)
+wide = st.lists(st.integers(0, 2**62), max_size=60)
+
+
+@settings(max_examples=300)
+@given(st.one_of(small, wide))
+def test_unique_and_its_inverse_are_numpys(values: list[int]) -> None:
+    x = np.array(values, dtype=np.int64)
+    expected, inverse = np.unique(x, return_inverse=True)
+    assert arrays.unique(x).tolist() == expected.tolist()
+    got, got_inverse = arrays.unique_inverse(x)
+    assert got.tolist() == expected.tolist()
+    assert got_inverse.tolist() == inverse.reshape(-1).tolist()
+
+
+@settings(max_examples=300)
+@given(st.one_of(small, wide))
+def test_argsort_is_a_stable_argsort(values: list[int]) -> None:
+    x = np.array(values, dtype=np.int64)
+    # packed with the positions when they fit, numpy's stable sort when they do not
+    assert arrays.argsort(x).tolist() == np.argsort(x, kind="stable").tolist()
+
+
+@settings(max_examples=300)
+@given(st.sets(st.tuples(st.integers(0, 5), st.integers(0, 300), st.integers(0, 2)), max_size=50))
+def test_order_sorts_distinct_rows_by_each_key(distinct: set[tuple[int, int, int]]) -> None:
+    rows = sorted(distinct, key=hash)  # in no particular order
+    cols = [np.array([r[k] for r in rows], dtype=np.int64) for k in range(3)]
+    expected = sorted(range(len(rows)), key=lambda i: rows[i])
+    assert arrays.order((cols[0], 6), (cols[1], 301), (cols[2], 3)).tolist() == expected
+    # too wide to pack with the positions: a plain sort of the packed keys
+    assert arrays.order((cols[0], 2**20), (cols[1], 2**36), (cols[2], 3)).tolist() == expected
+    # too wide to pack at all: a lexicographic sort
+    assert arrays.order((cols[0], 2**40), (cols[1], 2**40), (cols[2], 3)).tolist() == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), max_size=40))
+def test_first_largest_picks_each_groups_first_maximum(rows: list[tuple[int, int]]) -> None:
+    rows = sorted(rows, key=lambda r: r[0])  # grouped; values in any order within
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    value = np.array([v for _, v in rows], dtype=float)
+    expected = []
+    for g in sorted(set(group.tolist())):
+        positions = [i for i, (h, _) in enumerate(rows) if h == g]
+        best = max(value[i] for i in positions)
+        expected.append(next(i for i in positions if value[i] == best))
+    assert arrays.first_largest(group, value).tolist() == expected
