@@ -9,6 +9,7 @@ and ``np.unique`` (hash-based in numpy 2.4 when no inverse is asked for) took
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ __all__ = [
     "first_largest",
     "first_of_runs",
     "order",
+    "order_runs",
     "unique",
     "unique_inverse",
 ]
@@ -38,10 +40,11 @@ def categorical(code: np.ndarray, names: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(code, categories=pd.Index(names))
 
 
-def argsort(keys: np.ndarray, bound: int | None = None) -> np.ndarray:
+def argsort(keys: np.ndarray, bound: int | None = None, stable: bool = True) -> np.ndarray:
     """Stable ``np.argsort`` of non-negative integers below ``bound`` (the largest
     key + 1 when not given): each key is packed with its position into one 64-bit
-    integer and sorted as numbers when the two fit, else numpy's stable sort."""
+    integer and sorted as numbers when the two fit, else numpy's stable sort (its
+    quicksort when ``stable`` is false: equal keys in any order)."""
     n = len(keys)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -49,7 +52,7 @@ def argsort(keys: np.ndarray, bound: int | None = None) -> np.ndarray:
         bound = int(keys.max()) + 1
     shift = max(n - 1, 1).bit_length()
     if max(bound - 1, 1).bit_length() + shift > 63:
-        positions: np.ndarray = np.argsort(keys, kind="stable")
+        positions: np.ndarray = np.argsort(keys, kind="stable" if stable else None)
         return positions
     packed = keys.astype(np.int64) << shift
     packed |= np.arange(n, dtype=np.int64)
@@ -68,7 +71,7 @@ def unique(keys: np.ndarray) -> np.ndarray:
 def unique_inverse(keys: np.ndarray, bound: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(keys, return_inverse=True)`` for non-negative integers (below
     ``bound`` when given), by :func:`argsort`."""
-    at = argsort(keys, bound)
+    at = argsort(keys, bound, stable=False)  # equal keys get the same number anyway
     s = keys[at]
     new = _starts(s)
     inverse = np.empty(len(keys), dtype=np.int64)
@@ -119,6 +122,16 @@ def order(*keys: tuple[np.ndarray, int]) -> np.ndarray:
         return argsort(packed, 1 << bits)
     # rows are distinct: no tie for a stable sort to keep in order
     positions = np.argsort(packed)
+    return positions
+
+
+def order_runs(group: np.ndarray, *keys: tuple[np.ndarray, int]) -> np.ndarray:
+    """Positions that sort each run of equal ``group`` values (``group`` is sorted)
+    by ``keys``, as :func:`order` does, runs kept in place: smaller sorts, whose
+    keys pack with their positions more often."""
+    starts = np.r_[first_of_runs(group), len(group)].tolist()
+    parts = [a + order(*((k[a:z], bound) for k, bound in keys)) for a, z in pairwise(starts)]
+    positions: np.ndarray = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     return positions
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, pairwise
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,14 @@ import pandas as pd
 from tierscope.graph.analysis import arrays
 from tierscope.graph.projection import Projection, Tables
 
-__all__ = ["SHARE_BASES", "Availability", "SupplyModel", "available_products", "evaluate"]
+__all__ = [
+    "SHARE_BASES",
+    "Availability",
+    "Inbound",
+    "SupplyModel",
+    "available_products",
+    "evaluate",
+]
 
 #: What supplier shares are computed from, in order of preference (DESIGN.md).
 SHARE_BASES = ("share", "annual_spend", "equal")
@@ -68,12 +75,6 @@ class SupplyModel:
     site_company: dict[str, str]
     site_country: dict[str, str | None]
     critical_providers: dict[str, list[str]]  # dependent -> providers
-    supplied_items: dict[str, set[str]] = field(default_factory=dict)
-    inbound: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    #: the keys of ``inbound`` as (buyer, item) codes of :meth:`codes`, in the same order
-    inbound_codes: tuple[np.ndarray, np.ndarray] = field(
-        default_factory=lambda: (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    )
     shares: list[float] = field(default_factory=list)  # per supply row, normalised
     #: per supply row, the basis of its (buyer, item)'s shares: an index into SHARE_BASES
     row_basis: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
@@ -84,6 +85,11 @@ class SupplyModel:
     _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _keys: Inbound | None = field(default=None, repr=False, compare=False)
+    _inbound: dict[tuple[str, str], list[int]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _supplied: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_projection(cls, g: Projection, tables: Tables | None = None) -> SupplyModel:
@@ -143,58 +149,113 @@ class SupplyModel:
     def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Integer codes of :meth:`column` ``name`` in the sorted order of the ids, and
         the distinct ids (-1 where a row has none), made once: hashing millions of ids
-        is among the costliest steps at scale, and several analyses need the same."""
+        is among the costliest steps at scale, and several analyses need the same.
+        Suppliers and buyers share one set of ids (the companies of the rows)."""
         cached = self._codes.get(name)
         if cached is None:
+            if name in ("supplier", "buyer"):
+                n = len(self.supplies)
+                both = np.concatenate([self.column("supplier"), self.column("buyer")])
+                code, ids = pd.factorize(both, sort=True)
+                ids = np.asarray(ids, dtype=object)
+                self._codes["supplier"] = (code[:n].astype(np.int64), ids)
+                self._codes["buyer"] = (code[n:].astype(np.int64), ids)
+                return self._codes[name]
             code, ids = pd.factorize(self.column(name), sort=True)
             cached = (code.astype(np.int64), np.asarray(ids, dtype=object))
             self._codes[name] = cached
         return cached
 
     def index_inbound(self) -> None:
-        """``inbound`` (each (buyer, item)'s supply rows, in row order; keys in sorted
-        order) and ``supplied_items``, from one sort of integer codes: millions of
-        rows at scale, where a dictionary update per row was the slow part."""
-        n = len(self.supplies)
-        if n == 0:
-            self.inbound, self.supplied_items = {}, {}
-            return
-        buyer, buyers = self.codes("buyer")
+        """Group the supply rows by (buyer, item) (:attr:`inbound_keys`) with one sort of
+        integer codes: millions of rows at scale, where a dictionary update per row
+        was the slow part."""
+        buyer, _ = self.codes("buyer")
         item, items = self.codes("item")
         key = buyer * len(items) + item
-        order = arrays.argsort(key, len(buyers) * len(items))
+        order = arrays.argsort(key, len(self.codes("buyer")[1]) * len(items))
         key = key[order]
-        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        starts = arrays.first_of_runs(key)
         key = key[starts]
-        self.inbound_codes = (key // len(items), key % len(items))
-        key_buyer = buyers[key // len(items)].tolist()
-        key_item = items[key % len(items)].tolist()
-        rows = order.tolist()
-        bounds = np.r_[starts, n].tolist()
-        self.inbound = {
-            pair: rows[a:z]
-            for pair, (a, z) in zip(
-                zip(key_buyer, key_item, strict=True), pairwise(bounds), strict=True
-            )
-        }
-        # keys sort by buyer: each buyer's items are one run of them
-        runs = np.r_[
-            np.flatnonzero(np.r_[True, key[1:] // len(items) != key[:-1] // len(items)]), len(key)
-        ].tolist()
-        self.supplied_items = {key_buyer[a]: set(key_item[a:z]) for a, z in pairwise(runs)}
+        self._keys = Inbound(
+            key // len(items) if len(items) else key,
+            key % len(items) if len(items) else key,
+            key,
+            np.r_[starts, len(order)].astype(np.int64),
+            order.astype(np.int64),
+        )
+        self._inbound = self._supplied = None
+
+    @property
+    def inbound_keys(self) -> Inbound:
+        """The supply rows grouped by (buyer, item), as arrays (indexed when first asked)."""
+        if self._keys is None:
+            self.index_inbound()
+        assert self._keys is not None
+        return self._keys
+
+    @property
+    def inbound(self) -> dict[tuple[str, str], list[int]]:
+        """Each (buyer, item)'s supply rows, in row order; keys in sorted order. Made
+        when first asked for: millions of keys at scale, which the analyses read from
+        :attr:`inbound_keys` instead."""
+        if self._inbound is None:
+            k = self.inbound_keys
+            buyers, items = self.codes("buyer")[1], self.codes("item")[1]
+            rows = k.rows.tolist()
+            self._inbound = {
+                pair: rows[a:z]
+                for pair, (a, z) in zip(
+                    zip(buyers[k.buyer].tolist(), items[k.item].tolist(), strict=True),
+                    pairwise(k.bounds.tolist()),
+                    strict=True,
+                )
+            }
+        return self._inbound
+
+    def inbound_rows(self, buyer: str, item: str) -> list[int]:
+        """The supply rows of ``buyer``'s ``item`` (empty when it has none recorded)."""
+        k = self.inbound_keys
+        b, i = _find(self.codes("buyer")[1], buyer), _find(self.codes("item")[1], item)
+        if b < 0 or i < 0:
+            return []
+        wanted = b * len(self.codes("item")[1]) + i
+        at = int(np.searchsorted(k.packed, wanted))
+        if at == len(k.packed) or k.packed[at] != wanted:
+            return []
+        rows: list[int] = k.rows[k.bounds[at] : k.bounds[at + 1]].tolist()
+        return rows
+
+    def supplied(self, company: str) -> list[str]:
+        """The items ``company`` has recorded suppliers of, sorted."""
+        k = self.inbound_keys
+        b = _find(self.codes("buyer")[1], company)
+        if b < 0:
+            return []
+        lo, hi = np.searchsorted(k.buyer, [b, b + 1])
+        found: list[str] = self.codes("item")[1][k.item[lo:hi]].tolist()
+        return found
+
+    @property
+    def supplied_items(self) -> dict[str, set[str]]:
+        """Each buyer's items with recorded suppliers (made when first asked for)."""
+        if self._supplied is None:
+            supplied: dict[str, set[str]] = defaultdict(set)
+            for buyer, item in self.inbound:
+                supplied[buyer].add(item)
+            self._supplied = dict(supplied)
+        return self._supplied
 
     def normalise_shares(self) -> None:
         """Shares of every (buyer, item) that sum to one, and the basis used (DESIGN.md):
         ``share`` where every supplier has one, else ``annual_spend`` where every one
         has it, else an equal split. Computed over all rows at once (millions at scale)."""
         n = len(self.supplies)
-        keys = list(self.inbound)
-        counts = np.fromiter((len(self.inbound[k]) for k in keys), dtype=np.int64, count=len(keys))
-        rows = np.fromiter(
-            chain.from_iterable(self.inbound.values()), dtype=np.int64, count=int(counts.sum())
-        )
+        k = self.inbound_keys
+        counts = np.diff(k.bounds)
+        keys = range(len(counts))
         key = np.empty(n, dtype=np.int64)
-        key[rows] = np.repeat(np.arange(len(keys), dtype=np.int64), counts)
+        key[k.rows] = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
 
         def valid(values: Iterable[float | None]) -> tuple[np.ndarray, np.ndarray]:
             """The values (0 where missing), and per key whether every row has one > 0."""
@@ -212,7 +273,7 @@ class SupplyModel:
 
     def share_basis(self, buyer: str, item: str) -> str:
         """The basis of the shares of ``buyer``'s suppliers of ``item`` (see SHARE_BASES)."""
-        rows = self.inbound.get((buyer, item))
+        rows = self.inbound_rows(buyer, item)
         return SHARE_BASES[self.row_basis[rows[0]]] if rows else "equal"
 
     def share_of(self, k: int) -> float | None:
@@ -224,8 +285,28 @@ class SupplyModel:
         "no bill of materials, so every supplied item is needed" assumption."""
         if item in self.bom:
             return self.bom[item], False
-        supplied = sorted(self.supplied_items.get(company, set()))
+        supplied = self.supplied(company)
         return supplied, bool(supplied)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """Supply rows grouped by (buyer, item), keys in sorted order: key ``k`` is
+    (``buyer[k]``, ``item[k]``) as codes of :meth:`SupplyModel.codes`, and its rows
+    (in row order) are ``rows[bounds[k]:bounds[k + 1]]``. Key ``k`` is receive goal
+    ``k`` of the goal graph."""
+
+    buyer: np.ndarray
+    item: np.ndarray
+    packed: np.ndarray  # buyer * (number of items) + item: sorted
+    bounds: np.ndarray
+    rows: np.ndarray
+
+
+def _find(ids: np.ndarray, x: str) -> int:
+    """The position of ``x`` in the sorted ``ids`` (-1 when absent)."""
+    at = int(np.searchsorted(ids, x))
+    return at if at < len(ids) and ids[at] == x else -1
 
 
 def _number(v: object) -> float | None:

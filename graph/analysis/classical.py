@@ -182,7 +182,7 @@ def flow_graph(ctx: Context) -> Numbered:
         for j in needed:
             line = num.one("input", f"{p}\x1f{j}")
             edges.append((line, node))
-            for k in m.inbound.get((m.focal, j), ()):
+            for k in m.inbound_rows(m.focal, j):
                 s = m.supplies[k]
                 edges.append((site[s.site] if s.site else company[s.supplier], line))
         for provider in m.critical_providers.get(m.focal, ()):

@@ -458,24 +458,20 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         total_first = (first @ to_item_t).T.toarray() + unmapped_focal @ w_g[focal_goals]
 
         # companies: the largest fraction of any item of the tree they deliver
-        gi, col = np.nonzero(known[:, None] & (w_g > 0))
+        # product by product (the transposed view), each product's goals in order
+        col, gi = np.nonzero((known[:, None] & (w_g > 0)).T)
         denom = total[g_item[gi], col]
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(denom > 0, w_g[gi, col] / np.where(denom > 0, denom, 1.0), 0.0)
         keep = value >= LISTED_EXPOSURE
         gi, col = gi[keep], col[keep]
         value = np.round(np.minimum(value[keep], 1.0), 6)
-        # per (product, company): the largest exposure, at the first item by id. Goals
-        # sort by (company, item), so a stable sort by product column (a handful of
-        # values: radix) leaves each (product, company) run in item order.
-        order = np.argsort(col.astype(np.int16), kind="stable")
-        gi, col, value = gi[order], col[order], value[order]
+        # per (product, company): the largest exposure, at the first item by id (goals
+        # sort by (company, item), so each (product, company) is a run in item order)
         best = arrays.first_largest(col * len(companies) + g_company[gi], value)
         gi, col, value = gi[best], col[best], value[best]
-        # by product, largest first, then by company
-        order = arrays.order(
-            (col, len(products)), arrays.descending(value), (g_company[gi], len(companies))
-        )
+        # each product's rows by exposure, largest first, then by company
+        order = arrays.order_runs(col, arrays.descending(value), (g_company[gi], len(companies)))
         exposure_parts.append((ranks[col[order]], gi[order], value[order]))
         del gi, col, value, denom, order, best
 
@@ -493,12 +489,12 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
             )
         vk, vp = np.nonzero(vis_m > 0)
         np.maximum.at(visible, (ranks[vp], key_country[vk]), vis_m[vk, vp])
-        lk, lp = np.nonzero(share_m >= LISTED_EXPOSURE)
+        lp, lk = np.nonzero((share_m >= LISTED_EXPOSURE).T)  # product by product
         shares = share_m[lk, lp]
         shares = np.round(shares, 6)
-        # by product and item, largest share first, then by country
-        order = arrays.order(
-            (lp, len(products)),
+        # each product's rows by item, largest share first, then by country
+        order = arrays.order_runs(
+            lp,
             (key_item[lk], n_items),
             arrays.descending(shares),
             (key_country[lk], len(countries)),

@@ -47,7 +47,6 @@ class GoalGraph:
     assumed: list[bool]  # made without a BOM: every supplied item taken as needed
     unmapped: list[list[str]]  # deliver goal -> needed items with no recorded supplier
     receive: list[tuple[str, str]]  # goal -> (company, item)
-    receive_index: dict[tuple[str, str], int]
     alternatives: list[
         list[tuple[int, int, int]]
     ]  # receive -> (deliver goal, site or -1, supply row)
@@ -67,39 +66,21 @@ class GoalGraph:
         index = {e: k for k, e in enumerate(companies + sites)}
         country_index = {c: len(companies) + len(sites) + k for k, c in enumerate(countries)}
 
-        receive = list(m.inbound)  # kept in sorted order by SupplyModel.index_inbound
-        sources = list(m.inbound.values())
-        buyer_code, item_code = m.inbound_codes
-        receive_codes = GoalCodes(buyer_code, m.codes("buyer")[1], item_code, m.codes("item")[1])
-        receive_index = {key: k for k, key in enumerate(receive)}
-        deliver, row_goal, deliver_codes = _deliver_goals(m)
+        keys = m.inbound_keys  # receive goal k is key k
+        buyer_ids, item_ids = m.codes("buyer")[1], m.codes("item")[1]
+        receive = list(
+            zip(buyer_ids[keys.buyer].tolist(), item_ids[keys.item].tolist(), strict=True)
+        )
+        receive_codes = GoalCodes(keys.buyer, buyer_ids, keys.item, item_ids)
+        deliver, row_goal, deliver_codes, company_at, item_at = _deliver_goals(m)
         deliver_index = {key: k for k, key in enumerate(deliver)}
-
-        requires: list[list[int]] = []
-        assumed: list[bool] = []
-        unmapped: list[list[str]] = []
-        for c, i in deliver:
-            if (c, i) in m.inbound:  # a distributor or second source: it must receive i itself
-                needed, used_assumption = [i], False
-            else:
-                needed, used_assumption = m.inputs(c, i)
-            req: list[int] = []
-            missing: list[str] = []
-            for j in sorted(set(needed)):
-                r = receive_index.get((c, j))
-                if r is None:
-                    missing.append(j)
-                else:
-                    req.append(r)
-            requires.append(req)
-            assumed.append(used_assumption)
-            unmapped.append(missing)
+        requires, assumed, unmapped = _requirements(
+            m, deliver_codes, company_at[keys.buyer], item_at[keys.item]
+        )
         # each receive goal's supply rows as (deliver goal, site element or -1, row)
         site_code, site_ids = m.codes("site")  # no site: -1
         site_element = np.array([index.get(x, -1) for x in site_ids] + [-1], dtype=np.int64)
-        rows = np.fromiter(
-            chain.from_iterable(sources), dtype=np.int64, count=sum(map(len, sources))
-        )
+        rows = keys.rows
         triples = list(
             zip(
                 row_goal[rows].tolist(),
@@ -108,9 +89,8 @@ class GoalGraph:
                 strict=True,
             )
         )
-        bounds = np.cumsum([0, *map(len, sources)]).tolist()
-        alternatives = [triples[a:z] for a, z in pairwise(bounds)]
-        del triples, sources
+        alternatives = [triples[a:z] for a, z in pairwise(keys.bounds.tolist())]
+        del triples
         return cls(
             model=m,
             elements=elements,
@@ -124,7 +104,6 @@ class GoalGraph:
             assumed=assumed,
             unmapped=unmapped,
             receive=receive,
-            receive_index=receive_index,
             alternatives=alternatives,
             deliver_codes=deliver_codes,
             receive_codes=receive_codes,
@@ -177,13 +156,18 @@ class GoalCodes:
         return at if at < len(self.companies) and self.companies[at] == company else -1
 
 
-def _deliver_goals(m: SupplyModel) -> tuple[list[tuple[str, str]], np.ndarray, GoalCodes]:
+def _deliver_goals(
+    m: SupplyModel,
+) -> tuple[list[tuple[str, str]], np.ndarray, GoalCodes, np.ndarray, np.ndarray]:
     """Every (supplier, item) of the supply rows and (focal company, product), sorted,
-    the deliver goal of each supply row, and the goals as codes: integer codes sorted
-    once, not millions of (str, str) tuples."""
+    the deliver goal of each supply row, the goals as codes (integer codes sorted
+    once, not millions of (str, str) tuples), and where the model's company and
+    item codes land among the goals' (they take in the focal company and products)."""
     n = len(m.supplies)
-    company, companies, focal = _extended(*m.codes("supplier"), [m.focal] * len(m.products))
-    item, items, products = _extended(*m.codes("item"), m.products)
+    company, companies, focal, company_at = _extended(
+        *m.codes("supplier"), [m.focal] * len(m.products)
+    )
+    item, items, products, item_at = _extended(*m.codes("item"), m.products)
     company, item = np.r_[company, focal], np.r_[item, products]
     pairs, goal = arrays.unique_inverse(company.astype(np.int64) * len(items) + item)
     codes = GoalCodes(pairs // len(items), companies, pairs % len(items), items)
@@ -194,14 +178,15 @@ def _deliver_goals(m: SupplyModel) -> tuple[list[tuple[str, str]], np.ndarray, G
             strict=True,
         )
     )
-    return deliver, goal.reshape(-1)[:n], codes
+    return deliver, goal.reshape(-1)[:n], codes, company_at, item_at
 
 
 def _extended(
     codes: np.ndarray, ids: np.ndarray, extra: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sorted codes of ``ids`` widened to take in a few ``extra`` ids: the codes
-    renumbered, the distinct ids, and the codes of ``extra``."""
+    renumbered, the distinct ids, the codes of ``extra``, and each old code's new one."""
+    moved = np.arange(len(ids), dtype=np.int64)
     wanted = np.empty(len(extra), dtype=object)
     wanted[:] = extra
     if len(ids):
@@ -216,4 +201,89 @@ def _extended(
         slots = np.searchsorted(ids, missing)
         ids = np.insert(ids, slots, missing)
         codes = codes + np.searchsorted(slots, codes, side="right")
-    return codes, ids, np.searchsorted(ids, wanted).astype(np.int64)
+        moved = moved + np.searchsorted(slots, moved, side="right")
+    return codes, ids, np.searchsorted(ids, wanted).astype(np.int64), moved
+
+
+def _requirements(
+    m: SupplyModel, dc: GoalCodes, receive_company: np.ndarray, receive_item: np.ndarray
+) -> tuple[list[list[int]], list[bool], list[list[str]]]:
+    """What each deliver goal needs (DESIGN.md): a company that receives the item it
+    delivers (a distributor, a second source) needs to receive it; an item with a
+    bill of materials needs each of its inputs; any other item needs everything its
+    maker has recorded suppliers of (the assumption flagged ``assumed``). Needed
+    items nobody is recorded to supply are ``unmapped``.
+
+    ``receive_company``/``receive_item``: each receive goal's codes among the deliver
+    goals' (``dc``). Receive goals sort by (company, item), so a company's receive
+    goals are one run of them, and every lookup is a search of sorted integers.
+    """
+    n_g, n_items = len(dc.company), len(dc.items)
+    r_key = receive_company * n_items + receive_item  # sorted
+    g_key = dc.company * n_items + dc.item
+
+    def find(key: np.ndarray) -> np.ndarray:
+        """The receive goal with each packed (company, item) ``key`` (-1: none)."""
+        return find_in(r_key, key)
+
+    goal = np.arange(n_g, dtype=np.int64)
+    own = find(g_key)
+    receives = own >= 0
+    # items with a bill of materials: their inputs, sorted by id, one run per item
+    # in the order of the items' codes; each input as a code (-1: an item no goal
+    # delivers, so never received)
+    inputs: dict[int, list[str]] = {}
+    for parent, kids in m.bom.items():
+        at = int(np.searchsorted(dc.items, parent)) if n_items else 0
+        if at < n_items and dc.items[at] == parent:
+            inputs[at] = sorted(set(kids))
+    counts = np.zeros(n_items + 1, dtype=np.int64)
+    for at, kids in inputs.items():
+        counts[at + 1] = len(kids)
+    child_start = np.cumsum(counts)
+    child_names = np.array(
+        list(chain.from_iterable(inputs[at] for at in sorted(inputs))), dtype=object
+    )
+    child_code = find_in(dc.items, child_names)
+    with_bom = ~receives & (counts[dc.item + 1] > 0)
+    # goals with a bill of materials: one entry per (goal, input)
+    g_bom = goal[with_bom]
+    n_kids = counts[dc.item[g_bom] + 1]
+    first_kid = child_start[dc.item[g_bom]]
+    kid = np.arange(int(n_kids.sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(n_kids) - n_kids - first_kid, n_kids
+    )
+    g_kid = np.repeat(g_bom, n_kids)
+    code = child_code[kid]
+    r_kid = np.where(code >= 0, find(dc.company[g_kid] * n_items + np.maximum(code, 0)), -1)
+    # the rest: everything the maker receives (a run of receive goals), assumed
+    rest = goal[~receives & ~with_bom]
+    lo = np.searchsorted(receive_company, dc.company[rest], side="left")
+    hi = np.searchsorted(receive_company, dc.company[rest], side="right")
+    g_run = np.repeat(rest, hi - lo)
+    r_run = np.arange(int((hi - lo).sum()), dtype=np.int64) - np.repeat(
+        np.cumsum(hi - lo) - (hi - lo) - lo, hi - lo
+    )
+    # every (goal, receive goal) in goal order; within a goal, in item order
+    found = r_kid >= 0
+    entry_goal = np.concatenate([goal[receives], g_kid[found], g_run])
+    entry_receive = np.concatenate([own[receives], r_kid[found], r_run])
+    by_goal = arrays.argsort(entry_goal, max(n_g, 1))
+    flat = entry_receive[by_goal].tolist()
+    bounds = np.r_[0, np.cumsum(np.bincount(entry_goal, minlength=n_g))].tolist()
+    requires = [flat[a:z] for a, z in pairwise(bounds)]
+    assumed = np.zeros(n_g, dtype=bool)
+    assumed[rest] = hi > lo
+    unmapped: list[list[str]] = [[] for _ in range(n_g)]
+    for g, j in zip(g_kid[~found].tolist(), child_names[kid[~found]].tolist(), strict=True):
+        unmapped[g].append(j)
+    return requires, assumed.tolist(), unmapped
+
+
+def find_in(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each of ``wanted`` in ``sorted_values`` (-1 where absent)."""
+    if len(sorted_values) == 0 or len(wanted) == 0:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    at = np.searchsorted(sorted_values, wanted)
+    hit = sorted_values[np.minimum(at, len(sorted_values) - 1)] == wanted
+    return np.where(hit, at, -1).astype(np.int64)

@@ -55,3 +55,11 @@ def test_first_largest_picks_each_groups_first_maximum(rows: list[tuple[int, int
         best = max(value[i] for i in positions)
         expected.append(next(i for i in positions if value[i] == best))
     assert arrays.first_largest(group, value).tolist() == expected
+
+
+@given(st.sets(st.tuples(st.integers(0, 3), st.integers(0, 50), st.integers(0, 9)), max_size=40))
+def test_order_runs_sorts_within_each_group(distinct: set[tuple[int, int, int]]) -> None:
+    rows = sorted(distinct, key=lambda r: (r[0], hash(r)))  # grouped, else in any order
+    group, a, b = (np.array([r[k] for r in rows], dtype=np.int64) for k in range(3))
+    expected = sorted(range(len(rows)), key=lambda i: rows[i])
+    assert arrays.order_runs(group, (a, 51), (b, 10)).tolist() == expected
