@@ -228,6 +228,8 @@ class SupplyModel:
 
     def supplied(self, company: str) -> list[str]:
         """The items ``company`` has recorded suppliers of, sorted."""
+        if self._supplied is not None:  # made already: a lookup, no search
+            return sorted(self._supplied.get(company, ()))
         k = self.inbound_keys
         b = _find(self.codes("buyer")[1], company)
         if b < 0:
@@ -381,6 +383,7 @@ def evaluate(
 ) -> Availability:
     """Which products are available when ``companies``, ``sites`` and ``countries`` fail."""
     down_c, down_s = _down(m, companies, sites, countries)
+    m.supplied_items  # noqa: B018 -- made once here, so each goal's inputs are a lookup
     # Goals: (company, item) that must be delivered — whatever a company ships,
     # and the focal company's products.
     goals = {(s.supplier, s.item) for s in m.supplies} | {(m.focal, p) for p in m.products}
