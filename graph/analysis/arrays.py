@@ -20,6 +20,7 @@ __all__ = [
     "categorical",
     "codes",
     "descending",
+    "find",
     "first_largest",
     "first_of_runs",
     "order",
@@ -84,6 +85,15 @@ def _starts(s: np.ndarray) -> np.ndarray:
     new[:1] = True
     np.not_equal(s[1:], s[:-1], out=new[1:])
     return new
+
+
+def find(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each of ``wanted`` in ``sorted_values`` (-1 where absent)."""
+    if len(sorted_values) == 0 or len(wanted) == 0:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    at = np.searchsorted(sorted_values, wanted)
+    hit = sorted_values[np.minimum(at, len(sorted_values) - 1)] == wanted
+    return np.where(hit, at, -1).astype(np.int64)
 
 
 def first_of_runs(keys: np.ndarray) -> np.ndarray:

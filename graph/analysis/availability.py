@@ -307,8 +307,9 @@ class Inbound:
 
 def _find(ids: np.ndarray, x: str) -> int:
     """The position of ``x`` in the sorted ``ids`` (-1 when absent)."""
-    at = int(np.searchsorted(ids, x))
-    return at if at < len(ids) and ids[at] == x else -1
+    wanted = np.empty(1, dtype=object)
+    wanted[0] = x
+    return int(arrays.find(ids, wanted)[0])
 
 
 def _number(v: object) -> float | None:

@@ -670,9 +670,8 @@ def _convergence(
         out.append((c, t, deps))
     through: dict[str, list[tuple[str, float]]] = {c: [] for c, _, _ in out}
     # the listed companies' codes (``companies`` is sorted, like the element ids)
-    listed = np.zeros(len(companies) + 1, dtype=bool)
-    at = np.searchsorted(companies, np.array(list(through), dtype=object))
-    listed[at[companies[np.minimum(at, len(companies) - 1)] == list(through)]] = True
+    listed = np.zeros(len(companies) + 1, dtype=bool)  # the last one stands for "absent"
+    listed[arrays.find(companies, np.array(list(through), dtype=object))] = True
     mine = np.flatnonzero(listed[company])
     for p, c, v in zip(
         product[mine].tolist(),

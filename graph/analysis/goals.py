@@ -224,7 +224,7 @@ def _requirements(
 
     def find(key: np.ndarray) -> np.ndarray:
         """The receive goal with each packed (company, item) ``key`` (-1: none)."""
-        return find_in(r_key, key)
+        return arrays.find(r_key, key)
 
     goal = np.arange(n_g, dtype=np.int64)
     own = find(g_key)
@@ -244,7 +244,7 @@ def _requirements(
     child_names = np.array(
         list(chain.from_iterable(inputs[at] for at in sorted(inputs))), dtype=object
     )
-    child_code = find_in(dc.items, child_names)
+    child_code = arrays.find(dc.items, child_names)
     with_bom = ~receives & (counts[dc.item + 1] > 0)
     # goals with a bill of materials: one entry per (goal, input)
     g_bom = goal[with_bom]
@@ -278,12 +278,3 @@ def _requirements(
     for g, j in zip(g_kid[~found].tolist(), child_names[kid[~found]].tolist(), strict=True):
         unmapped[g].append(j)
     return requires, assumed.tolist(), unmapped
-
-
-def find_in(sorted_values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """The position of each of ``wanted`` in ``sorted_values`` (-1 where absent)."""
-    if len(sorted_values) == 0 or len(wanted) == 0:
-        return np.full(len(wanted), -1, dtype=np.int64)
-    at = np.searchsorted(sorted_values, wanted)
-    hit = sorted_values[np.minimum(at, len(sorted_values) - 1)] == wanted
-    return np.where(hit, at, -1).astype(np.int64)

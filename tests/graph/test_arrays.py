@@ -63,3 +63,10 @@ def test_order_runs_sorts_within_each_group(distinct: set[tuple[int, int, int]])
     group, a, b = (np.array([r[k] for r in rows], dtype=np.int64) for k in range(3))
     expected = sorted(range(len(rows)), key=lambda i: rows[i])
     assert arrays.order_runs(group, (a, 51), (b, 10)).tolist() == expected
+
+
+@given(st.sets(st.integers(0, 60), max_size=30), st.lists(st.integers(0, 60), max_size=30))
+def test_find_gives_each_position_or_minus_one(present: set[int], wanted: list[int]) -> None:
+    values = np.array(sorted(present), dtype=np.int64)
+    expected = [sorted(present).index(w) if w in present else -1 for w in wanted]
+    assert arrays.find(values, np.array(wanted, dtype=np.int64)).tolist() == expected
