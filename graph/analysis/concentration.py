@@ -262,18 +262,13 @@ class _FlowGraph:
 def _flow_graph(ctx: Context) -> _FlowGraph:
     gg, m = ctx.goals, ctx.model
     n_g, n_r = len(gg.deliver), len(gg.receive)
-    counts = np.fromiter((len(req) for req in gg.requires), dtype=np.int64, count=n_g)
-    need_r = np.fromiter(chain.from_iterable(gg.requires), dtype=np.int64, count=int(counts.sum()))
-    need_g = np.repeat(np.arange(n_g, dtype=np.int64), counts)
-    counts = np.fromiter((len(alts) for alts in gg.alternatives), dtype=np.int64, count=n_r)
-    flat = np.fromiter(
-        chain.from_iterable(chain.from_iterable(gg.alternatives)),
-        dtype=np.int64,
-        count=3 * int(counts.sum()),
-    ).reshape(-1, 3)  # (deliver goal, site, supply row)
-    feed_r = np.repeat(np.arange(n_r, dtype=np.int64), counts)
-    feed_g, feed_row = flat[:, 0], flat[:, 2]
-    del flat
+    # the goal graph's links as arrays, as the goal graph and the model keep them
+    bounds, need_r = gg.requires_arrays
+    need_g = np.repeat(np.arange(n_g, dtype=np.int64), np.diff(bounds))
+    keys = m.inbound_keys  # receive goal k's supply rows: rows[bounds[k]:bounds[k + 1]]
+    feed_r = np.repeat(np.arange(n_r, dtype=np.int64), np.diff(keys.bounds))
+    feed_row = keys.rows
+    feed_g = gg.row_goal[feed_row]
     shares = np.asarray(m.shares, dtype=float)[feed_row]
     products = [gg.deliver_index[(m.focal, p)] for p in m.products]
     deliver_at, receive_at = _tier_order(

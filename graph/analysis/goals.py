@@ -53,6 +53,11 @@ class GoalGraph:
     #: ``deliver`` and ``receive`` as integer codes (see :class:`GoalCodes`)
     deliver_codes: GoalCodes = field(repr=False, compare=False)
     receive_codes: GoalCodes = field(repr=False, compare=False)
+    #: ``requires`` as arrays: goal ``g`` needs ``flat[bounds[g]:bounds[g + 1]]``
+    requires_arrays: tuple[np.ndarray, np.ndarray] = field(repr=False, compare=False)
+    #: the deliver goal of each supply row (the alternatives as arrays, with the
+    #: model's ``inbound_keys``)
+    row_goal: np.ndarray = field(repr=False, compare=False)
 
     @classmethod
     def build(cls, m: SupplyModel) -> GoalGraph:
@@ -74,7 +79,7 @@ class GoalGraph:
         receive_codes = GoalCodes(keys.buyer, buyer_ids, keys.item, item_ids)
         deliver, row_goal, deliver_codes, company_at, item_at = _deliver_goals(m)
         deliver_index = {key: k for k, key in enumerate(deliver)}
-        requires, assumed, unmapped = _requirements(
+        requires, requires_arrays, assumed, unmapped = _requirements(
             m, deliver_codes, company_at[keys.buyer], item_at[keys.item]
         )
         # each receive goal's supply rows as (deliver goal, site element or -1, row)
@@ -107,6 +112,8 @@ class GoalGraph:
             alternatives=alternatives,
             deliver_codes=deliver_codes,
             receive_codes=receive_codes,
+            requires_arrays=requires_arrays,
+            row_goal=row_goal,
         )
 
     def baseline(self) -> tuple[list[bool], list[bool]]:
@@ -207,7 +214,7 @@ def _extended(
 
 def _requirements(
     m: SupplyModel, dc: GoalCodes, receive_company: np.ndarray, receive_item: np.ndarray
-) -> tuple[list[list[int]], list[bool], list[list[str]]]:
+) -> tuple[list[list[int]], tuple[np.ndarray, np.ndarray], list[bool], list[list[str]]]:
     """What each deliver goal needs (DESIGN.md): a company that receives the item it
     delivers (a distributor, a second source) needs to receive it; an item with a
     bill of materials needs each of its inputs; any other item needs everything its
@@ -269,12 +276,13 @@ def _requirements(
     entry_goal = np.concatenate([goal[receives], g_kid[found], g_run])
     entry_receive = np.concatenate([own[receives], r_kid[found], r_run])
     by_goal = arrays.argsort(entry_goal, max(n_g, 1))
-    flat = entry_receive[by_goal].tolist()
-    bounds = np.r_[0, np.cumsum(np.bincount(entry_goal, minlength=n_g))].tolist()
+    flat_array = entry_receive[by_goal]
+    bounds_array = np.r_[0, np.cumsum(np.bincount(entry_goal, minlength=n_g))]
+    flat, bounds = flat_array.tolist(), bounds_array.tolist()
     requires = [flat[a:z] for a, z in pairwise(bounds)]
     assumed = np.zeros(n_g, dtype=bool)
     assumed[rest] = hi > lo
     unmapped: list[list[str]] = [[] for _ in range(n_g)]
     for g, j in zip(g_kid[~found].tolist(), child_names[kid[~found]].tolist(), strict=True):
         unmapped[g].append(j)
-    return requires, assumed.tolist(), unmapped
+    return requires, (bounds_array, flat_array), assumed.tolist(), unmapped
