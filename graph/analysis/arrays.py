@@ -19,12 +19,15 @@ __all__ = [
     "argsort",
     "categorical",
     "codes",
+    "counted",
+    "csr",
     "descending",
     "find",
     "first_largest",
     "first_of_runs",
     "order",
     "order_runs",
+    "ranges",
     "unique",
     "unique_inverse",
 ]
@@ -60,6 +63,32 @@ def argsort(keys: np.ndarray, bound: int | None = None, stable: bool = True) -> 
     packed.sort()
     packed &= (1 << shift) - 1
     return packed
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k] .. starts[k] + lengths[k] - 1`` of every ``k``, one
+    run after the other."""
+    total = int(lengths.sum())
+    skip = np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+    out: np.ndarray = np.arange(total, dtype=np.int64) - skip
+    return out
+
+
+def csr(source: np.ndarray, target: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Links ``source[k] -> target[k]`` grouped by source (``source`` below ``n``):
+    node ``v``'s targets are ``flat[bounds[v]:bounds[v + 1]]``, in link order."""
+    at = argsort(source, max(n, 1))
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(source, minlength=n), out=bounds[1:])
+    flat: np.ndarray = target[at]
+    return bounds, flat
+
+
+def counted(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct integers of ``values``, sorted, and how often each occurs."""
+    s = np.sort(values)
+    starts = first_of_runs(s)
+    return s[starts], np.diff(np.r_[starts, len(s)])
 
 
 def unique(keys: np.ndarray) -> np.ndarray:

@@ -19,7 +19,6 @@ space: companies first, then sites, then countries.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from itertools import chain, pairwise
 
@@ -117,33 +116,37 @@ class GoalGraph:
         )
 
     def baseline(self) -> tuple[list[bool], list[bool]]:
-        """Which deliver and receive goals hold with nothing failed (the least fixpoint)."""
-        delivered = [False] * len(self.deliver)
-        received = [False] * len(self.receive)
-        missing = [len(req) for req in self.requires]
-        waiting: list[list[int]] = [[] for _ in self.receive]
-        for g, req in enumerate(self.requires):
-            for r in req:
-                waiting[r].append(g)
-        feeds: list[list[int]] = [[] for _ in self.deliver]
-        for r, alts in enumerate(self.alternatives):
-            for g, _, _ in alts:
-                feeds[g].append(r)
-        ready = deque(g for g, n in enumerate(missing) if n == 0)
-        while ready:
-            g = ready.popleft()
-            if delivered[g]:
-                continue
-            delivered[g] = True
-            for r in feeds[g]:
-                if received[r]:
-                    continue
-                received[r] = True
-                for parent in waiting[r]:
-                    missing[parent] -= 1
-                    if missing[parent] == 0:
-                        ready.append(parent)
-        return delivered, received
+        """Which deliver and receive goals hold with nothing failed (the least fixpoint).
+
+        Forward propagation as in :func:`~tierscope.graph.analysis.availability.evaluate`,
+        one wave at a time over the goal graph's arrays: each wave delivers the goals
+        whose inputs all arrived, and each goal they feed is received. The waves are
+        as many as the longest chain of goals (a few per tier), each a few array
+        operations over the goals it touches.
+        """
+        n_d, n_r = len(self.deliver), len(self.receive)
+        bounds, flat = self.requires_arrays
+        keys = self.model.inbound_keys
+        # deliver goal -> receive goals it feeds; receive goal -> deliver goals waiting
+        feeds = arrays.csr(
+            self.row_goal[keys.rows], np.repeat(np.arange(n_r), np.diff(keys.bounds)), n_d
+        )
+        waiting = arrays.csr(flat, np.repeat(np.arange(n_d), np.diff(bounds)), n_r)
+        feeds_len, waiting_len = np.diff(feeds[0]), np.diff(waiting[0])
+        missing = np.diff(bounds)
+        delivered = np.zeros(n_d, dtype=bool)
+        received = np.zeros(n_r, dtype=bool)
+        wave = np.flatnonzero(missing == 0)
+        while len(wave):
+            delivered[wave] = True
+            r = feeds[1][arrays.ranges(feeds[0][wave], feeds_len[wave])]
+            r = arrays.unique(r[~received[r]])
+            received[r] = True
+            parents = waiting[1][arrays.ranges(waiting[0][r], waiting_len[r])]
+            parents, counts = arrays.counted(parents)
+            missing[parents] -= counts
+            wave = parents[missing[parents] == 0]
+        return delivered.tolist(), received.tolist()
 
 
 @dataclass(frozen=True)
@@ -257,9 +260,7 @@ def _requirements(
     g_bom = goal[with_bom]
     n_kids = counts[dc.item[g_bom] + 1]
     first_kid = child_start[dc.item[g_bom]]
-    kid = np.arange(int(n_kids.sum()), dtype=np.int64) - np.repeat(
-        np.cumsum(n_kids) - n_kids - first_kid, n_kids
-    )
+    kid = arrays.ranges(first_kid, n_kids)
     g_kid = np.repeat(g_bom, n_kids)
     code = child_code[kid]
     r_kid = np.where(code >= 0, find(dc.company[g_kid] * n_items + np.maximum(code, 0)), -1)
@@ -268,16 +269,12 @@ def _requirements(
     lo = np.searchsorted(receive_company, dc.company[rest], side="left")
     hi = np.searchsorted(receive_company, dc.company[rest], side="right")
     g_run = np.repeat(rest, hi - lo)
-    r_run = np.arange(int((hi - lo).sum()), dtype=np.int64) - np.repeat(
-        np.cumsum(hi - lo) - (hi - lo) - lo, hi - lo
-    )
+    r_run = arrays.ranges(lo, hi - lo)
     # every (goal, receive goal) in goal order; within a goal, in item order
     found = r_kid >= 0
     entry_goal = np.concatenate([goal[receives], g_kid[found], g_run])
     entry_receive = np.concatenate([own[receives], r_kid[found], r_run])
-    by_goal = arrays.argsort(entry_goal, max(n_g, 1))
-    flat_array = entry_receive[by_goal]
-    bounds_array = np.r_[0, np.cumsum(np.bincount(entry_goal, minlength=n_g))]
+    bounds_array, flat_array = arrays.csr(entry_goal, entry_receive, n_g)
     flat, bounds = flat_array.tolist(), bounds_array.tolist()
     requires = [flat[a:z] for a, z in pairwise(bounds)]
     assumed = np.zeros(n_g, dtype=bool)

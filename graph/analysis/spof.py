@@ -23,8 +23,10 @@ system "only ``e`` failed"), so they obey the same rules:
 Availability is a *least* fixpoint, so unavailability is a greatest one: goals
 that fail with nothing failed are "everything" (⊤), and every other set is
 computed from ⊤ downwards. Goals are processed one strongly connected component
-at a time, inputs first (Tarjan's algorithm yields them in that order), so an
-acyclic network needs one pass; inside a supply loop the component is iterated
+at a time, inputs first (the components come from scipy's strongly connected
+components over the goal graph's arrays, ordered in waves over their
+condensation; Tarjan's algorithm [1]_ still orders the small graph of critical
+dependencies), so an acyclic network needs one pass; inside a supply loop the component is iterated
 until nothing shrinks. Sets are shared where they are equal, and the work is
 about linear in the size of the network times the size of the sets.
 
@@ -43,8 +45,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from tierscope.graph.analysis import arrays
 from tierscope.graph.analysis.goals import GoalGraph
 
 __all__ = ["EvidenceStep", "Necessity", "SinglePoint", "necessity", "single_points_of_failure"]
@@ -89,9 +97,10 @@ def _down_sets(gg: GoalGraph) -> list[Elements]:
     # critical providers: Down(c) = own(c) ∪ Down(provider) for each, a union over the
     # critical-dependency graph, solved by a depth-first walk with memo per strongly
     # connected component (loops of critical dependencies share one set).
+    # Companies outside that graph are taken down by their own set alone.
     providers = {idx[c]: [idx[p] for p in ps if p in idx] for c, ps in m.critical_providers.items()}
     comp_down: dict[int, Elements] = {}
-    for scc in _tarjan(list(own), lambda v: providers.get(v, ())):
+    for scc in _tarjan(list(providers), lambda v: providers.get(v, ())):
         members = set(scc)
         parts: list[Any] = [own[v] for v in scc]
         for v in scc:
@@ -102,13 +111,13 @@ def _down_sets(gg: GoalGraph) -> list[Elements]:
         for v in scc:
             comp_down[v] = total
     down: list[Elements] = [_EMPTY] * len(gg.elements)
-    for v, d in comp_down.items():
-        down[v] = d
+    for v, e in own.items():
+        down[v] = comp_down.get(v) or frozenset(e)
     for s, c in m.site_company.items():
         extra = {idx[s]}
         if m.site_country.get(s):
             extra.add(gg.country_index[str(m.site_country[s])])
-        down[idx[s]] = comp_down[idx[c]] | extra
+        down[idx[s]] = down[idx[c]] | extra
     return down
 
 
@@ -166,12 +175,9 @@ def necessity(gg: GoalGraph) -> Necessity:
     rset: list[Elements | None] = [None] * len(gg.receive)
     requires, alternatives, company = gg.requires, gg.alternatives, gg.deliver_company
 
-    # One node space for Tarjan: deliver goals 0..n-1, receive goals n.. ; only goals
-    # that hold with nothing failed take part (the others stay ⊤).
-    def succ(v: int) -> Iterator[int]:
-        if v < n_deliver:
-            return (n_deliver + r for r in requires[v])
-        return (g for g, _, _ in alternatives[v - n_deliver] if delivered[g])
+    order, sizes = _components(gg, delivered)
+    nodes = order.tolist()
+    bounds = np.r_[0, np.cumsum(sizes)].tolist()
 
     def compute(v: int) -> Elements | None:
         if v < n_deliver:
@@ -200,16 +206,16 @@ def necessity(gg: GoalGraph) -> Necessity:
                 return _EMPTY
         return best
 
-    live = [g for g in range(n_deliver) if delivered[g]]
-    for scc in _tarjan(live, succ):
-        if len(scc) == 1:
-            v = scc[0]
+    for a, z in pairwise(bounds):
+        if z - a == 1:
+            v = nodes[a]
             value = compute(v)
             if v < n_deliver:
                 dset[v] = value
             else:
                 rset[v - n_deliver] = value
             continue
+        scc = nodes[a:z]
         changed = True
         while changed:
             changed = False
@@ -223,6 +229,69 @@ def necessity(gg: GoalGraph) -> Necessity:
                     else:
                         rset[v - n_deliver] = value
     return Necessity(gg, down, dset, rset, delivered, received)
+
+
+def _components(gg: GoalGraph, delivered: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+    """The goals that hold with nothing failed, by strongly connected component,
+    every component after the components it reads (its inputs): the goals in that
+    order and the components' sizes.
+
+    One node space: deliver goals ``0 .. n - 1``, receive goals ``n ..``. A deliver
+    goal reads the receive goals it requires, a receive goal the deliver goals of
+    its supply relationships that hold. The components come from scipy's strongly
+    connected components, their order from waves over the condensation: first the
+    components that read nothing, then those whose inputs are all done, and so on.
+    """
+    n_d, n_r = len(gg.deliver), len(gg.receive)
+    live = np.asarray(delivered, dtype=bool)
+    bounds, flat = gg.requires_arrays
+    keys = gg.model.inbound_keys
+    g_src = np.repeat(np.arange(n_d, dtype=np.int64), np.diff(bounds))
+    keep = live[g_src]
+    g_src, g_dst = g_src[keep], flat[keep]
+    reached = np.zeros(n_r, dtype=bool)  # receive goals some holding deliver goal needs
+    reached[g_dst] = True
+    r_src = np.repeat(np.arange(n_r, dtype=np.int64), np.diff(keys.bounds))
+    r_dst = gg.row_goal[keys.rows]
+    keep = reached[r_src] & live[r_dst]
+    src = np.concatenate([g_src, n_d + r_src[keep]])
+    dst = np.concatenate([n_d + g_dst, r_dst[keep]])
+    n = n_d + n_r
+    in_play = np.concatenate([live, reached])
+    graph = sparse.csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+    n_comp, label = csgraph.connected_components(graph, directed=True, connection="strong")
+    label = label.astype(np.int64)
+    # waves over the condensation, inputs first: a component is ready when every
+    # component it reads is done
+    c_src, c_dst = label[src], label[dst]
+    across = c_src != c_dst
+    c_src, c_dst = c_src[across], c_dst[across]
+    waiting = np.bincount(c_src, minlength=n_comp)
+    readers = arrays.csr(c_dst, c_src, n_comp)
+    readers_len = np.diff(readers[0])
+    present = np.zeros(n_comp, dtype=bool)
+    present[label[in_play]] = True
+    wave_of = np.full(n_comp, -1, dtype=np.int64)
+    wave = np.flatnonzero((waiting == 0) & present)
+    step = 0
+    while len(wave):
+        wave_of[wave] = step
+        step += 1
+        r = readers[1][arrays.ranges(readers[0][wave], readers_len[wave])]
+        r, counts = arrays.counted(r)
+        waiting[r] -= counts
+        wave = r[waiting[r] == 0]
+    goals = np.flatnonzero(in_play)
+    # order() needs distinct rows: the goals of one component tie, the goal breaks it
+    at = arrays.order(
+        (wave_of[label[goals]], max(step, 1)),
+        (label[goals], max(n_comp, 1)),
+        (goals, max(n, 1)),
+    )
+    ordered = goals[at]
+    lab = label[ordered]
+    starts = arrays.first_of_runs(lab)
+    return ordered, np.diff(np.r_[starts, len(lab)])
 
 
 # -- results -------------------------------------------------------------------------

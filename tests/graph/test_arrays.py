@@ -70,3 +70,33 @@ def test_find_gives_each_position_or_minus_one(present: set[int], wanted: list[i
     values = np.array(sorted(present), dtype=np.int64)
     expected = [sorted(present).index(w) if w in present else -1 for w in wanted]
     assert arrays.find(values, np.array(wanted, dtype=np.int64)).tolist() == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=30))
+def test_ranges_lists_each_run_in_turn(runs: list[tuple[int, int]]) -> None:
+    starts = np.array([a for a, _ in runs], dtype=np.int64)
+    lengths = np.array([n for _, n in runs], dtype=np.int64)
+    expected = [a + k for a, n in runs for k in range(n)]
+    assert arrays.ranges(starts, lengths).tolist() == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 10**6)), max_size=60))
+def test_csr_groups_links_by_source_in_link_order(links: list[tuple[int, int]]) -> None:
+    source = np.array([a for a, _ in links], dtype=np.int64)
+    target = np.array([b for _, b in links], dtype=np.int64)
+    bounds, flat = arrays.csr(source, target, 10)
+    for v in range(10):
+        assert flat[bounds[v] : bounds[v + 1]].tolist() == [b for a, b in links if a == v]
+    assert bounds[-1] == len(links)
+
+
+@settings(max_examples=300)
+@given(st.one_of(small, wide))
+def test_counted_is_numpys_unique_with_counts(values: list[int]) -> None:
+    x = np.array(values, dtype=np.int64)
+    expected, counts = np.unique(x, return_counts=True)
+    got, got_counts = arrays.counted(x)
+    assert got.tolist() == expected.tolist()
+    assert got_counts.tolist() == counts.tolist()
