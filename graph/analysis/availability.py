@@ -29,9 +29,10 @@ References
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -62,13 +63,112 @@ class _Supply:
     spend: float | None = None
 
 
+class Supplies(Sequence[_Supply]):
+    """The supply rows as columns (millions of rows at scale: one object per row
+    was the costliest step of indexing); row ``k`` reads as a :class:`_Supply`.
+
+    ``supplier``, ``buyer``, ``item`` and ``site`` are object arrays of ids (``site``
+    ``None`` where the row names none); ``share`` and ``spend`` are floats, NaN
+    where missing.
+    """
+
+    __slots__ = ("buyer", "item", "share", "site", "spend", "supplier")
+
+    def __init__(
+        self,
+        supplier: Any,
+        buyer: Any,
+        item: Any,
+        site: Any,
+        share: Any,
+        spend: Any,
+    ) -> None:
+        self.supplier, self.buyer = _objects(supplier), _objects(buyer)
+        self.item, self.site = _objects(item), _objects(site)
+        self.share, self.spend = _floats(share), _floats(spend)
+
+    @classmethod
+    def of(cls, rows: Iterable[_Supply]) -> Supplies:
+        rows = list(rows)
+        return cls(
+            *(
+                [getattr(r, name) for r in rows]
+                for name in ("supplier", "buyer", "item", "site", "share", "spend")
+            )
+        )
+
+    def __len__(self) -> int:
+        return len(self.supplier)
+
+    @overload
+    def __getitem__(self, k: int) -> _Supply: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[_Supply]: ...
+    def __getitem__(self, k: int | slice) -> _Supply | list[_Supply]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        share, spend = float(self.share[k]), float(self.spend[k])
+        return _Supply(
+            self.supplier[k],
+            self.buyer[k],
+            self.item[k],
+            self.site[k],
+            None if share != share else share,
+            None if spend != spend else spend,
+        )
+
+    def __iter__(self) -> Iterator[_Supply]:
+        return (self[k] for k in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Supplies):
+            return NotImplemented
+        return len(self) == len(other) and all(
+            np.array_equal(getattr(self, name), getattr(other, name), equal_nan=kind == "f")
+            for name, kind in _KINDS
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_KINDS = (
+    ("supplier", "O"),
+    ("buyer", "O"),
+    ("item", "O"),
+    ("site", "O"),
+    ("share", "f"),
+    ("spend", "f"),
+)
+
+
+def _objects(values: Any) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _floats(values: Any) -> np.ndarray:
+    """Numbers as floats, NaN where missing or not a number (a bool is none either)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values.astype(float)
+    col = pd.Series(_objects(values), dtype=object)
+    out = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if pd.api.types.infer_dtype(col, skipna=True) not in _NUMERIC:  # any bool is no number
+        flags = np.fromiter((isinstance(v, bool) for v in col), dtype=bool, count=len(col))
+        out[flags] = np.nan
+    return out
+
+
+_NUMERIC = ("empty", "floating", "integer", "mixed-integer-float", "decimal")
+
+
 @dataclass
 class SupplyModel:
     """The parts of a projection availability needs, indexed once and reused."""
 
     focal: str
     products: list[str]
-    supplies: list[_Supply]
+    supplies: Supplies
     bom: dict[str, list[str]]
     company_country: dict[str, str | None]
     company_sites: dict[str, list[str]]
@@ -81,7 +181,6 @@ class SupplyModel:
     all_providers: dict[str, list[str]] = field(
         default_factory=dict
     )  # every dependency, critical or not
-    _columns: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -91,23 +190,25 @@ class SupplyModel:
     )
     _supplied: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.supplies, Supplies):
+            self.supplies = Supplies.of(self.supplies)
+
     @classmethod
     def from_projection(cls, g: Projection, tables: Tables | None = None) -> SupplyModel:
         """The model of ``g`` (``tables``: its rows by kind, when the caller has them)."""
         t = Tables.of(g) if tables is None else tables
         companies = t.node_rows("Company")
         sites = t.node_rows("Site")
-        supplies = [
-            _Supply(
-                a,
-                b,
-                str(d["item_id"]),
-                d.get("site_id"),
-                _number(d.get("share")),
-                _number(d.get("annual_spend")),
-            )
-            for a, b, d in t.edge_rows("SUPPLIES")
-        ]
+        rows = t.edge_rows("SUPPLIES")
+        supplies = Supplies(
+            [a for a, _, _ in rows],
+            [b for _, b, _ in rows],
+            [str(d["item_id"]) for _, _, d in rows],
+            [d.get("site_id") for _, _, d in rows],
+            [d.get("share") for _, _, d in rows],
+            [d.get("annual_spend") for _, _, d in rows],
+        )
         bom: dict[str, list[str]] = defaultdict(list)
         for parent, child, _ in t.edge_rows("REQUIRES"):
             bom[parent].append(child)
@@ -139,12 +240,8 @@ class SupplyModel:
     def column(self, name: str) -> np.ndarray:
         """One field of every supply row (``"supplier"``, ``"buyer"``, ``"item"`` or
         ``"site"``) as an object array, made once."""
-        cached = self._columns.get(name)
-        if cached is None:
-            cached = np.empty(len(self.supplies), dtype=object)
-            cached[:] = [getattr(s, name) for s in self.supplies]
-            self._columns[name] = cached
-        return cached
+        column: np.ndarray = getattr(self.supplies, name)
+        return column
 
     def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Integer codes of :meth:`column` ``name`` in the sorted order of the ids, and
@@ -259,14 +356,13 @@ class SupplyModel:
         key = np.empty(n, dtype=np.int64)
         key[k.rows] = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
 
-        def valid(values: Iterable[float | None]) -> tuple[np.ndarray, np.ndarray]:
+        def valid(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             """The values (0 where missing), and per key whether every row has one > 0."""
-            v = np.fromiter((x if x is not None else 0.0 for x in values), dtype=float, count=n)
-            ok = v > 0
+            ok = v > 0  # NaN (missing) is not
             return np.where(ok, v, 0.0), np.bincount(key, weights=ok, minlength=len(keys)) == counts
 
-        share, by_share = valid(s.share for s in self.supplies)
-        spend, by_spend = valid(s.spend for s in self.supplies)
+        share, by_share = valid(self.supplies.share)
+        spend, by_spend = valid(self.supplies.spend)
         by_spend &= ~by_share
         weight = np.where(by_share[key], share, np.where(by_spend[key], spend, 1.0))
         total = np.bincount(key, weights=weight, minlength=len(keys))
@@ -310,16 +406,6 @@ def _find(ids: np.ndarray, x: str) -> int:
     wanted = np.empty(1, dtype=object)
     wanted[0] = x
     return int(arrays.find(ids, wanted)[0])
-
-
-def _number(v: object) -> float | None:
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        x = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if x != x else x
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,7 +473,9 @@ def evaluate(
     m.supplied_items  # noqa: B018 -- made once here, so each goal's inputs are a lookup
     # Goals: (company, item) that must be delivered — whatever a company ships,
     # and the focal company's products.
-    goals = {(s.supplier, s.item) for s in m.supplies} | {(m.focal, p) for p in m.products}
+    rows = m.supplies
+    goals = set(zip(rows.supplier.tolist(), rows.item.tolist(), strict=True))
+    goals |= {(m.focal, p) for p in m.products}
     assumed: set[tuple[str, str]] = set()
     unmapped: set[tuple[str, str]] = set()
     waiting: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)  # receive -> goals
@@ -415,10 +503,16 @@ def evaluate(
             ready.append((c, i))
     # supplier delivers (s, j) -> the receive goals (buyer, j) it can feed
     feeds: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for s in m.supplies:
-        if s.supplier in down_c or (s.site is not None and s.site in down_s):
+    for supplier, buyer, item, site in zip(
+        rows.supplier.tolist(),
+        rows.buyer.tolist(),
+        rows.item.tolist(),
+        rows.site.tolist(),
+        strict=True,
+    ):
+        if supplier in down_c or (site is not None and site in down_s):
             continue
-        feeds[(s.supplier, s.item)].append((s.buyer, s.item))
+        feeds[(supplier, item)].append((buyer, item))
     delivered: set[tuple[str, str]] = set()
     while ready:
         goal = ready.popleft()
