@@ -242,11 +242,15 @@ def _requirements(
     # items with a bill of materials: their inputs, sorted by id, one run per item
     # in the order of the items' codes; each input as a code (-1: an item no goal
     # delivers, so never received)
-    inputs: dict[int, list[str]] = {}
-    for parent, kids in m.bom.items():
-        at = int(np.searchsorted(dc.items, parent)) if n_items else 0
-        if at < n_items and dc.items[at] == parent:
-            inputs[at] = sorted(set(kids))
+    parents = np.empty(len(m.bom), dtype=object)
+    parents[:] = list(m.bom)
+    inputs = {
+        at: sorted(set(m.bom[parent]))
+        for parent, at in zip(
+            parents.tolist(), arrays.find(dc.items, parents).tolist(), strict=True
+        )
+        if at >= 0
+    }
     counts = np.zeros(n_items + 1, dtype=np.int64)
     for at, kids in inputs.items():
         counts[at + 1] = len(kids)
