@@ -386,10 +386,9 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     # suppliers, plus what is needed where nobody is recorded (unmapped, counted as
     # coming from nowhere known), so shares are of the whole need.
     unmapped_goal = np.repeat(
-        np.arange(len(gg.deliver), dtype=np.int64),
-        np.fromiter(map(len, gg.unmapped), dtype=np.int64, count=len(gg.deliver)),
+        np.arange(len(gg.deliver), dtype=np.int64), np.diff(gg.unmapped.bounds)
     )
-    unmapped_item = np.array(list(chain.from_iterable(gg.unmapped)), dtype=object)
+    unmapped_item = np.array(gg.unmapped.flat, dtype=object)
     # every item of the trees, sorted: supplied ones (rc.items) and unmapped ones
     items = np.union1d(rc.items, unmapped_item).astype(object)
     n_items = len(items)

@@ -19,8 +19,10 @@ space: companies first, then sites, then countries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, pairwise
+from itertools import chain
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -42,13 +44,11 @@ class GoalGraph:
     deliver: list[tuple[str, str]]  # goal -> (company, item)
     deliver_index: dict[tuple[str, str], int]
     deliver_company: list[int]  # goal -> element index of its company
-    requires: list[list[int]]  # deliver goal -> receive goals it needs (AND)
+    requires: Runs[int]  # deliver goal -> receive goals it needs (AND)
     assumed: list[bool]  # made without a BOM: every supplied item taken as needed
-    unmapped: list[list[str]]  # deliver goal -> needed items with no recorded supplier
-    receive: list[tuple[str, str]]  # goal -> (company, item)
-    alternatives: list[
-        list[tuple[int, int, int]]
-    ]  # receive -> (deliver goal, site or -1, supply row)
+    unmapped: Runs[str]  # deliver goal -> needed items with no recorded supplier
+    receive: Pairs  # goal -> (company, item)
+    alternatives: Alternatives  # receive -> [(deliver goal, site or -1, supply row)]
     #: ``deliver`` and ``receive`` as integer codes (see :class:`GoalCodes`)
     deliver_codes: GoalCodes = field(repr=False, compare=False)
     receive_codes: GoalCodes = field(repr=False, compare=False)
@@ -72,9 +72,6 @@ class GoalGraph:
 
         keys = m.inbound_keys  # receive goal k is key k
         buyer_ids, item_ids = m.codes("buyer")[1], m.codes("item")[1]
-        receive = list(
-            zip(buyer_ids[keys.buyer].tolist(), item_ids[keys.item].tolist(), strict=True)
-        )
         receive_codes = GoalCodes(keys.buyer, buyer_ids, keys.item, item_ids)
         deliver, row_goal, deliver_codes, company_at, item_at = _deliver_goals(m)
         deliver_index = {key: k for k, key in enumerate(deliver)}
@@ -85,16 +82,12 @@ class GoalGraph:
         site_code, site_ids = m.codes("site")  # no site: -1
         site_element = np.array([index.get(x, -1) for x in site_ids] + [-1], dtype=np.int64)
         rows = keys.rows
-        triples = list(
-            zip(
-                row_goal[rows].tolist(),
-                site_element[site_code[rows]].tolist(),
-                rows.tolist(),
-                strict=True,
-            )
+        alternatives = Alternatives(
+            keys.bounds.tolist(),
+            row_goal[rows].tolist(),
+            site_element[site_code[rows]].tolist(),
+            rows.tolist(),
         )
-        alternatives = [triples[a:z] for a, z in pairwise(keys.bounds.tolist())]
-        del triples
         return cls(
             model=m,
             elements=elements,
@@ -107,7 +100,7 @@ class GoalGraph:
             requires=requires,
             assumed=assumed,
             unmapped=unmapped,
-            receive=receive,
+            receive=Pairs(receive_codes),
             alternatives=alternatives,
             deliver_codes=deliver_codes,
             receive_codes=receive_codes,
@@ -147,6 +140,100 @@ class GoalGraph:
             missing[parents] -= counts
             wave = parents[missing[parents] == 0]
         return delivered.tolist(), received.tolist()
+
+
+class _Eq:
+    """Equality as the lists the sequence reads as."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        mine: list[Any] = list(self)  # type: ignore[call-overload]
+        theirs: list[Any] = list(other)  # type: ignore[call-overload]
+        return mine == theirs
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+T = TypeVar("T")
+
+
+class Runs(_Eq, Sequence[list[T]]):
+    """Run ``g`` of a flat list, ``flat[bounds[g]:bounds[g + 1]]``, as a list made when
+    read: millions of goals at scale, whose links stay two flat lists."""
+
+    __slots__ = ("bounds", "flat")
+
+    def __init__(self, bounds: list[int], flat: list[T]) -> None:
+        self.bounds, self.flat = bounds, flat
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    @overload
+    def __getitem__(self, g: int) -> list[T]: ...
+    @overload
+    def __getitem__(self, g: slice) -> list[list[T]]: ...
+    def __getitem__(self, g: int | slice) -> list[T] | list[list[T]]:
+        if isinstance(g, slice):
+            return [self[k] for k in range(*g.indices(len(self)))]
+        if g < 0:
+            g += len(self)
+        return self.flat[self.bounds[g] : self.bounds[g + 1]]
+
+
+class Alternatives(_Eq, Sequence[list[tuple[int, int, int]]]):
+    """Each receive goal's supply relationships as (deliver goal, site element or -1,
+    supply row), made when read from three flat lists (``goal``, ``site``, ``row``)
+    run by run as :class:`Runs`."""
+
+    __slots__ = ("bounds", "goal", "row", "site")
+
+    def __init__(self, bounds: list[int], goal: list[int], site: list[int], row: list[int]):
+        self.bounds, self.goal, self.site, self.row = bounds, goal, site, row
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    @overload
+    def __getitem__(self, r: int) -> list[tuple[int, int, int]]: ...
+    @overload
+    def __getitem__(self, r: slice) -> list[list[tuple[int, int, int]]]: ...
+    def __getitem__(
+        self, r: int | slice
+    ) -> list[tuple[int, int, int]] | list[list[tuple[int, int, int]]]:
+        if isinstance(r, slice):
+            return [self[k] for k in range(*r.indices(len(self)))]
+        if r < 0:
+            r += len(self)
+        a, z = self.bounds[r], self.bounds[r + 1]
+        return list(zip(self.goal[a:z], self.site[a:z], self.row[a:z], strict=True))
+
+
+class Pairs(_Eq, Sequence[tuple[str, str]]):
+    """Goal ``g`` as its (company, item) ids, read from its :class:`GoalCodes`."""
+
+    __slots__ = ("codes",)
+
+    def __init__(self, codes: GoalCodes) -> None:
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes.company)
+
+    @overload
+    def __getitem__(self, g: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, g: slice) -> list[tuple[str, str]]: ...
+    def __getitem__(self, g: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
+        c = self.codes
+        if isinstance(g, slice):
+            return list(
+                zip(c.companies[c.company[g]].tolist(), c.items[c.item[g]].tolist(), strict=True)
+            )
+        return str(c.companies[c.company[g]]), str(c.items[c.item[g]])
 
 
 @dataclass(frozen=True)
@@ -217,7 +304,7 @@ def _extended(
 
 def _requirements(
     m: SupplyModel, dc: GoalCodes, receive_company: np.ndarray, receive_item: np.ndarray
-) -> tuple[list[list[int]], tuple[np.ndarray, np.ndarray], list[bool], list[list[str]]]:
+) -> tuple[Runs[int], tuple[np.ndarray, np.ndarray], list[bool], Runs[str]]:
     """What each deliver goal needs (DESIGN.md): a company that receives the item it
     delivers (a distributor, a second source) needs to receive it; an item with a
     bill of materials needs each of its inputs; any other item needs everything its
@@ -279,11 +366,12 @@ def _requirements(
     entry_goal = np.concatenate([goal[receives], g_kid[found], g_run])
     entry_receive = np.concatenate([own[receives], r_kid[found], r_run])
     bounds_array, flat_array = arrays.csr(entry_goal, entry_receive, n_g)
-    flat, bounds = flat_array.tolist(), bounds_array.tolist()
-    requires = [flat[a:z] for a, z in pairwise(bounds)]
+    requires = Runs(bounds_array.tolist(), flat_array.tolist())
     assumed = np.zeros(n_g, dtype=bool)
     assumed[rest] = hi > lo
-    unmapped: list[list[str]] = [[] for _ in range(n_g)]
-    for g, j in zip(g_kid[~found].tolist(), child_names[kid[~found]].tolist(), strict=True):
-        unmapped[g].append(j)
+    # needed items nobody supplies, in goal order (g_kid is sorted), by id within a goal
+    unmapped = Runs(
+        np.r_[0, np.cumsum(np.bincount(g_kid[~found], minlength=n_g))].tolist(),
+        child_names[kid[~found]].tolist(),
+    )
     return requires, (bounds_array, flat_array), assumed.tolist(), unmapped

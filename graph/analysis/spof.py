@@ -173,7 +173,11 @@ def necessity(gg: GoalGraph) -> Necessity:
     n_deliver = len(gg.deliver)
     dset: list[Elements | None] = [None] * n_deliver
     rset: list[Elements | None] = [None] * len(gg.receive)
-    requires, alternatives, company = gg.requires, gg.alternatives, gg.deliver_company
+    company = gg.deliver_company
+    # the links as flat lists: a goal's run is a slice (see Runs and Alternatives)
+    r_bounds, r_flat = gg.requires.bounds, gg.requires.flat
+    alts = gg.alternatives
+    a_bounds, a_goal, a_site = alts.bounds, alts.goal, alts.site
 
     order, sizes = _components(gg, delivered)
     nodes = order.tolist()
@@ -182,7 +186,7 @@ def necessity(gg: GoalGraph) -> Necessity:
     def compute(v: int) -> Elements | None:
         if v < n_deliver:
             parts: list[Elements] = [down[company[v]]]
-            for r in requires[v]:
+            for r in r_flat[r_bounds[v] : r_bounds[v + 1]]:
                 nr = rset[r]
                 if nr is None:
                     return None
@@ -195,7 +199,8 @@ def necessity(gg: GoalGraph) -> Necessity:
             rest = [p for p in parts[1:] if not p <= big]
             return big.union(*rest) if rest else big
         best: Elements | None = None
-        for g, site, _ in alternatives[v - n_deliver]:
+        a, z = a_bounds[v - n_deliver], a_bounds[v - n_deliver + 1]
+        for g, site in zip(a_goal[a:z], a_site[a:z], strict=True):
             ng = dset[g]
             if ng is None:
                 continue
@@ -231,7 +236,9 @@ def necessity(gg: GoalGraph) -> Necessity:
     return Necessity(gg, down, dset, rset, delivered, received)
 
 
-def _components(gg: GoalGraph, delivered: list[bool]) -> tuple[np.ndarray, np.ndarray]:
+def _components(
+    gg: GoalGraph, delivered: list[bool], waves: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """The goals that hold with nothing failed, by strongly connected component,
     every component after the components it reads (its inputs): the goals in that
     order and the components' sizes.
@@ -239,8 +246,12 @@ def _components(gg: GoalGraph, delivered: list[bool]) -> tuple[np.ndarray, np.nd
     One node space: deliver goals ``0 .. n - 1``, receive goals ``n ..``. A deliver
     goal reads the receive goals it requires, a receive goal the deliver goals of
     its supply relationships that hold. The components come from scipy's strongly
-    connected components, their order from waves over the condensation: first the
-    components that read nothing, then those whose inputs are all done, and so on.
+    connected components (Pearce's depth-first algorithm), which numbers each
+    component as it finishes it, after every component it reads: that numbering is
+    the order, with a depth-first walk's locality (a goal comes soon after its
+    inputs). It is checked on every link; should a scipy release number otherwise
+    (or with ``waves``), the order comes from waves over the condensation instead:
+    first the components that read nothing, then those whose inputs are all done.
     """
     n_d, n_r = len(gg.deliver), len(gg.receive)
     live = np.asarray(delivered, dtype=bool)
@@ -261,18 +272,39 @@ def _components(gg: GoalGraph, delivered: list[bool]) -> tuple[np.ndarray, np.nd
     graph = sparse.csr_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
     n_comp, label = csgraph.connected_components(graph, directed=True, connection="strong")
     label = label.astype(np.int64)
-    # waves over the condensation, inputs first: a component is ready when every
-    # component it reads is done
     c_src, c_dst = label[src], label[dst]
     across = c_src != c_dst
     c_src, c_dst = c_src[across], c_dst[across]
-    waiting = np.bincount(c_src, minlength=n_comp)
-    readers = arrays.csr(c_dst, c_src, n_comp)
+    goals = np.flatnonzero(in_play)
+    # order() needs distinct rows: the goals of one component tie, the goal breaks it
+    if not waves and bool((c_src > c_dst).all()):
+        at = arrays.order((label[goals], max(n_comp, 1)), (goals, max(n, 1)))
+    else:
+        wave_of, steps = _waves(c_src, c_dst, label[in_play], n_comp)
+        at = arrays.order(
+            (wave_of[label[goals]], max(steps, 1)),
+            (label[goals], max(n_comp, 1)),
+            (goals, max(n, 1)),
+        )
+    ordered = goals[at]
+    lab = label[ordered]
+    starts = arrays.first_of_runs(lab)
+    return ordered, np.diff(np.r_[starts, len(lab)])
+
+
+def _waves(
+    reader: np.ndarray, read: np.ndarray, present: np.ndarray, n: int
+) -> tuple[np.ndarray, int]:
+    """The wave of each of ``n`` nodes of an acyclic graph whose links run from
+    ``reader`` to ``read``: 0 for those reading nothing, else one more than the
+    latest wave they read (-1: not ``present``); and the number of waves."""
+    waiting = np.bincount(reader, minlength=n)
+    readers = arrays.csr(read, reader, n)
     readers_len = np.diff(readers[0])
-    present = np.zeros(n_comp, dtype=bool)
-    present[label[in_play]] = True
-    wave_of = np.full(n_comp, -1, dtype=np.int64)
-    wave = np.flatnonzero((waiting == 0) & present)
+    wanted = np.zeros(n, dtype=bool)
+    wanted[present] = True
+    wave_of = np.full(n, -1, dtype=np.int64)
+    wave = np.flatnonzero((waiting == 0) & wanted)
     step = 0
     while len(wave):
         wave_of[wave] = step
@@ -281,17 +313,7 @@ def _components(gg: GoalGraph, delivered: list[bool]) -> tuple[np.ndarray, np.nd
         r, counts = arrays.counted(r)
         waiting[r] -= counts
         wave = r[waiting[r] == 0]
-    goals = np.flatnonzero(in_play)
-    # order() needs distinct rows: the goals of one component tie, the goal breaks it
-    at = arrays.order(
-        (wave_of[label[goals]], max(step, 1)),
-        (label[goals], max(n_comp, 1)),
-        (goals, max(n, 1)),
-    )
-    ordered = goals[at]
-    lab = label[ordered]
-    starts = arrays.first_of_runs(lab)
-    return ordered, np.diff(np.r_[starts, len(lab)])
+    return wave_of, step
 
 
 # -- results -------------------------------------------------------------------------

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from hypothesis import given, settings
 from randomnets import COUNTRIES, build, networks
 
 from tierscope.graph.analysis.availability import SupplyModel, evaluate
 from tierscope.graph.analysis.goals import GoalGraph
 from tierscope.graph.analysis.oracle import brute_force_single_points_of_failure
-from tierscope.graph.analysis.spof import necessity, single_points_of_failure
+from tierscope.graph.analysis.spof import _components, necessity, single_points_of_failure
 from tierscope.graph.projection import Projection, read_projection
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle
@@ -47,6 +48,45 @@ def test_single_country_outages_equal_a_full_re_evaluation(g: Projection) -> Non
     }
     got = {n: ps for n, ps in fast(g, countries=True).items() if n in COUNTRIES}
     assert got == {cc: ps for cc, ps in expected.items() if ps}
+
+
+@settings(max_examples=500, deadline=None)
+@given(g=networks())
+def test_goals_come_after_their_inputs_in_both_orders(g: Projection) -> None:
+    """The order necessity walks: scipy's numbering and the waves over the
+    condensation give the same components, each after every component it reads."""
+    gg = GoalGraph.build(SupplyModel.from_projection(g))
+    delivered = gg.baseline()[0]
+    n = len(gg.deliver)
+    holding = {v for v in range(n) if delivered[v]}
+    holding |= {n + r for v in list(holding) for r in gg.requires[v]}
+
+    def reads(v: int) -> list[int]:
+        if v < n:
+            return [n + r for r in gg.requires[v]]
+        return [d for d, _, _ in gg.alternatives[v - n] if delivered[d]]
+
+    partitions = []
+    for waves in (False, True):
+        order, sizes = _components(gg, delivered, waves=waves)
+        assert sorted(order.tolist()) == sorted(holding)
+        component: dict[int, int] = {}
+        at = 0
+        for k, size in enumerate(sizes.tolist()):
+            for v in order[at : at + size].tolist():
+                component[v] = k
+            at += size
+        for v in holding:
+            for w in reads(v):
+                assert component[w] <= component[v]  # an input is done first, or is a peer
+        partitions.append(sorted(sorted(order[a:z].tolist()) for a, z in _runs(sizes)))
+    assert partitions[0] == partitions[1]
+
+
+def _runs(sizes: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each component in the order."""
+    ends = np.cumsum(sizes).tolist()
+    return list(zip([0, *ends], ends, strict=False))
 
 
 @settings(max_examples=300, deadline=None)
