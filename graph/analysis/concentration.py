@@ -262,13 +262,9 @@ class _FlowGraph:
 def _flow_graph(ctx: Context) -> _FlowGraph:
     gg, m = ctx.goals, ctx.model
     n_g, n_r = len(gg.deliver), len(gg.receive)
-    # the goal graph's links as arrays, as the goal graph and the model keep them
-    bounds, need_r = gg.requires_arrays
-    need_g = np.repeat(np.arange(n_g, dtype=np.int64), np.diff(bounds))
-    keys = m.inbound_keys  # receive goal k's supply rows: rows[bounds[k]:bounds[k + 1]]
-    feed_r = np.repeat(np.arange(n_r, dtype=np.int64), np.diff(keys.bounds))
-    feed_row = keys.rows
-    feed_g = gg.row_goal[feed_row]
+    link = gg.links()
+    need_g, need_r = link.need_goal, link.need_receive
+    feed_r, feed_g, feed_row = link.feed_receive, link.feed_goal, link.feed_row
     shares = np.asarray(m.shares, dtype=float)[feed_row]
     products = [gg.deliver_index[(m.focal, p)] for p in m.products]
     deliver_at, receive_at = _tier_order(

@@ -108,6 +108,19 @@ class GoalGraph:
             row_goal=row_goal,
         )
 
+    def links(self) -> Links:
+        """Every link of the goal graph as integer arrays (see :class:`Links`)."""
+        bounds, flat = self.requires_arrays
+        keys = self.model.inbound_keys
+        n_d, n_r = len(self.deliver), len(self.receive)
+        return Links(
+            np.repeat(np.arange(n_d, dtype=np.int64), np.diff(bounds)),
+            flat,
+            np.repeat(np.arange(n_r, dtype=np.int64), np.diff(keys.bounds)),
+            self.row_goal[keys.rows],
+            keys.rows,
+        )
+
     def baseline(self) -> tuple[list[bool], list[bool]]:
         """Which deliver and receive goals hold with nothing failed (the least fixpoint).
 
@@ -118,15 +131,12 @@ class GoalGraph:
         operations over the goals it touches.
         """
         n_d, n_r = len(self.deliver), len(self.receive)
-        bounds, flat = self.requires_arrays
-        keys = self.model.inbound_keys
+        link = self.links()
         # deliver goal -> receive goals it feeds; receive goal -> deliver goals waiting
-        feeds = arrays.csr(
-            self.row_goal[keys.rows], np.repeat(np.arange(n_r), np.diff(keys.bounds)), n_d
-        )
-        waiting = arrays.csr(flat, np.repeat(np.arange(n_d), np.diff(bounds)), n_r)
+        feeds = arrays.csr(link.feed_goal, link.feed_receive, n_d)
+        waiting = arrays.csr(link.need_receive, link.need_goal, n_r)
         feeds_len, waiting_len = np.diff(feeds[0]), np.diff(waiting[0])
-        missing = np.diff(bounds)
+        missing = np.diff(self.requires_arrays[0])
         delivered = np.zeros(n_d, dtype=bool)
         received = np.zeros(n_r, dtype=bool)
         wave = np.flatnonzero(missing == 0)
@@ -140,6 +150,20 @@ class GoalGraph:
             missing[parents] -= counts
             wave = parents[missing[parents] == 0]
         return delivered.tolist(), received.tolist()
+
+
+@dataclass(frozen=True)
+class Links:
+    """The goal graph's links, one entry each: deliver goal ``need_goal[k]`` needs
+    receive goal ``need_receive[k]`` (AND), in goal order; receive goal
+    ``feed_receive[k]`` can be fed by deliver goal ``feed_goal[k]`` through supply
+    row ``feed_row[k]`` (OR), in receive goal order."""
+
+    need_goal: np.ndarray
+    need_receive: np.ndarray
+    feed_receive: np.ndarray
+    feed_goal: np.ndarray
+    feed_row: np.ndarray
 
 
 class _Eq:

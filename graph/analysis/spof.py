@@ -23,11 +23,11 @@ system "only ``e`` failed"), so they obey the same rules:
 Availability is a *least* fixpoint, so unavailability is a greatest one: goals
 that fail with nothing failed are "everything" (⊤), and every other set is
 computed from ⊤ downwards. Goals are processed one strongly connected component
-at a time, inputs first (the components come from scipy's strongly connected
-components over the goal graph's arrays, ordered in waves over their
-condensation; Tarjan's algorithm [1]_ still orders the small graph of critical
-dependencies), so an acyclic network needs one pass; inside a supply loop the component is iterated
-until nothing shrinks. Sets are shared where they are equal, and the work is
+at a time, inputs first (scipy's strongly connected components over the goal
+graph's arrays, in scipy's numbering, which puts inputs first; Tarjan's
+algorithm [1]_ orders the small graph of critical dependencies), so an acyclic
+network needs one pass; inside a supply loop the component is iterated until
+nothing shrinks. Sets are shared where they are equal, and the work is
 about linear in the size of the network times the size of the sets.
 
 Countries come for free: a country is an element like any other, so the same
@@ -255,15 +255,12 @@ def _components(
     """
     n_d, n_r = len(gg.deliver), len(gg.receive)
     live = np.asarray(delivered, dtype=bool)
-    bounds, flat = gg.requires_arrays
-    keys = gg.model.inbound_keys
-    g_src = np.repeat(np.arange(n_d, dtype=np.int64), np.diff(bounds))
-    keep = live[g_src]
-    g_src, g_dst = g_src[keep], flat[keep]
+    link = gg.links()
+    keep = live[link.need_goal]
+    g_src, g_dst = link.need_goal[keep], link.need_receive[keep]
     reached = np.zeros(n_r, dtype=bool)  # receive goals some holding deliver goal needs
     reached[g_dst] = True
-    r_src = np.repeat(np.arange(n_r, dtype=np.int64), np.diff(keys.bounds))
-    r_dst = gg.row_goal[keys.rows]
+    r_src, r_dst = link.feed_receive, link.feed_goal
     keep = reached[r_src] & live[r_dst]
     src = np.concatenate([g_src, n_d + r_src[keep]])
     dst = np.concatenate([n_d + g_dst, r_dst[keep]])
