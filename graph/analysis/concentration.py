@@ -140,7 +140,7 @@ class Concentration:
     hhi: Rows[Hhi]  # one per (buyer, item): millions at scale
     exposure: Rows[Exposure]  # millions of rows at scale: kept as columns
     country_exposure: Rows[CountryExposure]
-    hidden: tuple[HiddenConcentration, ...]
+    hidden: Rows[HiddenConcentration]  # a million rows at scale
     convergence: tuple[Convergence, ...]
     exposure_iterations: int  # tiers followed; a supply loop stops at the cap
     exposure_truncated: bool
@@ -374,7 +374,13 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     hhi = _hhi(ctx, f)
     if not m.products or not gg.deliver:
         return Concentration(
-            hhi, Rows.empty(Exposure), Rows.empty(CountryExposure), (), (), 0, False
+            hhi,
+            Rows.empty(Exposure),
+            Rows.empty(CountryExposure),
+            Rows.empty(HiddenConcentration),
+            (),
+            0,
+            False,
         )
     fg = _flow_graph(ctx)
     dc, rc = gg.deliver_codes, gg.receive_codes
@@ -567,14 +573,14 @@ def _hidden(
     key_country: np.ndarray,
     countries: np.ndarray,
     key_item: np.ndarray,
-) -> tuple[HiddenConcentration, ...]:
+) -> Rows[HiddenConcentration]:
     """Hidden concentration, largest share first (then product, kind, subject, item).
 
     ``majorities``: (product rank, deliver goal, exposure) of each product's majority
     companies; ``deep``: (product rank, country key, share) of each majority of an
     item entering below tier 1, shown as hidden where the tier-1 view (``visible``,
-    per product rank and country) stays under half. Columns until the objects are
-    made, in order (a million at scale).
+    per product rank and country) stays under half. Kept as columns, ids as codes
+    (millions of rows at scale; a row becomes an object when read).
     """
     rank, goal, share = majorities
     deep_goal = g_deep[goal]
@@ -601,18 +607,17 @@ def _hidden(
     )
     tier = np.r_[g_tier[goal], np.full(len(c_rank), None, dtype=object)]
     seen = np.r_[np.zeros(n), np.round(shown, 6)]
-    return tuple(
-        HiddenConcentration(p, k, subj, j, v, None if t is None else int(t), vis)
-        for p, k, subj, j, v, t, vis in zip(
-            product_names[all_rank[order]].tolist(),
-            np.array(["company", "country"], dtype=object)[kind[order]].tolist(),
-            subjects[subject[order]].tolist(),
-            items[item[order]].tolist(),
-            all_share[order].tolist(),
-            tier[order].tolist(),
-            seen[order].tolist(),
-            strict=True,
-        )
+    return Rows(
+        HiddenConcentration,
+        {
+            "product_id": arrays.categorical(all_rank[order], product_names),
+            "kind": arrays.categorical(kind[order], np.array(["company", "country"], dtype=object)),
+            "subject_id": arrays.categorical(subject[order], subjects),
+            "item_id": arrays.categorical(item[order], items),
+            "share": all_share[order],
+            "tier": tier[order],
+            "visible_share": seen[order],
+        },
     )
 
 

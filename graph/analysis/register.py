@@ -30,9 +30,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from tierscope.graph.analysis import arrays
 from tierscope.graph.analysis.concentration import Concentration, HiddenConcentration
 from tierscope.graph.analysis.context import DEFAULT_RECOVERY_DAYS, Context
 from tierscope.graph.analysis.coverage import KEY_SEGMENTS, Coverage, Structure
+from tierscope.graph.analysis.results import Rows
 from tierscope.graph.analysis.scenarios import ExposureIndexEntry
 from tierscope.graph.analysis.spof import SinglePoint
 
@@ -92,12 +96,23 @@ class _SpofTold:
 
 class _HiddenTold:
     """Hidden concentration in one company or country: the sentence, and the
-    evidence listed from the findings of the concentration analysis when read."""
+    evidence listed from its rows of the concentration analysis when read."""
 
-    __slots__ = ("sentence", "tier", "top")
+    __slots__ = ("hidden", "rows", "sentence", "tier")
 
-    def __init__(self, sentence: str, top: tuple[HiddenConcentration, ...], tier: int | None):
-        self.sentence, self.top, self.tier = sentence, top, tier
+    def __init__(
+        self,
+        sentence: str,
+        hidden: Rows[HiddenConcentration],
+        rows: np.ndarray,
+        tier: int | None,
+    ):
+        self.sentence, self.hidden, self.rows, self.tier = sentence, hidden, rows, tier
+
+    @property
+    def top(self) -> list[HiddenConcentration]:
+        """Its rows, largest share first (then product and item)."""
+        return self.hidden.take(self.rows)
 
     @property
     def evidence(self) -> dict[str, Any]:
@@ -259,42 +274,8 @@ def build(
             )
         )
     # hidden concentration and convergence
-    seen_hidden: dict[tuple[str, str], list[HiddenConcentration]] = defaultdict(list)
-    for h in conc.hidden:
-        seen_hidden[(h.kind, h.subject_id)].append(h)
     spof_nodes = set(by_node)
-    for (kind, subject), hs in seen_hidden.items():
-        if kind == "company" and subject in spof_nodes:
-            continue  # already a single point of failure: the stronger finding
-        prods = tuple(sorted({h.product_id for h in hs}))
-        top = sorted(hs, key=lambda h: (-h.share, h.product_id, h.item_id))
-        worst = top[0]
-        lost = sum(
-            h.share
-            * ctx.revenue_per_day(h.product_id)
-            * max(0.0, DEFAULT_RECOVERY_DAYS - ctx.inventory_days(h.product_id))
-            for h in _best_per_product(hs)
-        )
-        parts = [f"{h.share:.0%} of the {h.item_id} in {h.product_id}" for h in top[:3]]
-        more = f" (and {len(top) - 3} more)" if len(top) > 3 else ""
-        who = (
-            f"{subject}, a tier-{worst.tier} supplier the focal company does not buy from"
-            if kind == "company"
-            else f"{subject}, while the focal company's own suppliers show at most "
-            f"{max(h.visible_share for h in hs):.0%} from {subject}"
-        )
-        sentence = f"{'; '.join(parts)}{more} come{'s' if len(parts) == 1 else ''} from {who}."
-        out.append(
-            Finding(
-                "hidden_concentration",
-                "high" if worst.share >= NEAR_SOLE else "medium",
-                subject,
-                kind,
-                _HiddenTold(sentence, tuple(top), worst.tier),
-                lost,
-                prods,
-            )
-        )
+    out.extend(_hidden_findings(ctx, conc.hidden, spof_nodes))
     for conv in conc.convergence:
         if conv.company_id in spof_nodes:
             continue
@@ -441,12 +422,69 @@ def build(
     return rank(out)
 
 
-def _best_per_product(hs: list[HiddenConcentration]) -> list[HiddenConcentration]:
-    best: dict[str, HiddenConcentration] = {}
-    for h in hs:
-        if h.product_id not in best or h.share > best[h.product_id].share:
-            best[h.product_id] = h
-    return list(best.values())
+def _hidden_findings(
+    ctx: Context, hidden: Rows[HiddenConcentration], spof_nodes: set[str]
+) -> list[Finding]:
+    """One finding per company or country with hidden concentration (a company that
+    is a single point of failure already has the stronger finding), in the order
+    each first appears.
+
+    ``hidden`` is sorted by share, largest first, then product and item within one
+    company or country: each one's rows, taken in that order (a stable sort by
+    subject), are its evidence as they stand, and the first row of a product is that
+    product's largest share. Read as columns: a million rows at scale.
+    """
+    if not len(hidden):
+        return []
+    kind_code, kinds = hidden.codes("kind")
+    subject_code, subjects = hidden.codes("subject_id")
+    key = kind_code * len(subjects) + subject_code
+    order = arrays.argsort(key, len(kinds) * len(subjects))
+    starts = arrays.first_of_runs(key[order])
+    bounds = np.r_[starts, len(order)]
+    first = order[starts]  # each group's first row, in the order of the rows
+    groups = np.argsort(first, kind="stable").tolist()
+    product = hidden.column("product_id").tolist()
+    item = hidden.column("item_id").tolist()
+    share = hidden.column("share").tolist()
+    tier = hidden.column("tier").tolist()
+    visible = hidden.column("visible_share").tolist()
+    kind_of, subject_of = kinds[kind_code[first]].tolist(), subjects[subject_code[first]].tolist()
+    revenue = {p: ctx.revenue_per_day(p) for p in set(ctx.model.products)}
+    days = {p: max(0.0, DEFAULT_RECOVERY_DAYS - ctx.inventory_days(p)) for p in revenue}
+    out = []
+    for g in groups:
+        kind, subject = kind_of[g], subject_of[g]
+        if kind == "company" and subject in spof_nodes:
+            continue  # already a single point of failure: the stronger finding
+        rows = order[bounds[g] : bounds[g + 1]]
+        at = rows.tolist()
+        worst = at[0]
+        best: dict[str, float] = {}  # each product's first row is its largest share
+        for i in at:
+            best.setdefault(product[i], share[i])
+        lost = sum(v * revenue[p] * days[p] for p, v in best.items())
+        parts = [f"{share[i]:.0%} of the {item[i]} in {product[i]}" for i in at[:3]]
+        more = f" (and {len(at) - 3} more)" if len(at) > 3 else ""
+        who = (
+            f"{subject}, a tier-{tier[worst]} supplier the focal company does not buy from"
+            if kind == "company"
+            else f"{subject}, while the focal company's own suppliers show at most "
+            f"{max(visible[i] for i in at):.0%} from {subject}"
+        )
+        sentence = f"{'; '.join(parts)}{more} come{'s' if len(parts) == 1 else ''} from {who}."
+        out.append(
+            Finding(
+                "hidden_concentration",
+                "high" if share[worst] >= NEAR_SOLE else "medium",
+                subject,
+                kind,
+                _HiddenTold(sentence, hidden, rows, tier[worst]),
+                lost,
+                tuple(sorted(best)),
+            )
+        )
+    return out
 
 
 def _list(items: tuple[str, ...] | list[str], most: int = 6) -> str:

@@ -72,6 +72,16 @@ class Rows(Sequence[T], Generic[T]):
         i %= self._n
         return self.row(*(c[i : i + 1].tolist()[0] for c in self._columns))
 
+    def take(self, positions: np.ndarray) -> list[T]:
+        """The rows at ``positions`` (integers), as objects: one gather per column."""
+        columns = [
+            np.asarray(c.categories, dtype=object)[c.codes[positions]].tolist()
+            if isinstance(c, pd.Categorical)
+            else c[positions].tolist()
+            for c in self._columns
+        ]
+        return [self.row(*v) for v in zip(*columns, strict=True)]
+
     def __iter__(self) -> Iterator[T]:
         for start in range(0, self._n, self.STEP):
             values = [c[start : start + self.STEP].tolist() for c in self._columns]
@@ -103,7 +113,7 @@ class Rows(Sequence[T], Generic[T]):
         (a categorical column's own codes; any other column factorised)."""
         c = self._held(name)
         if isinstance(c, pd.Categorical):
-            return np.asarray(c.codes), np.asarray(c.categories, dtype=object)
+            return np.asarray(c.codes, dtype=np.int64), np.asarray(c.categories, dtype=object)
         codes, uniques = pd.factorize(c)
         return codes, np.asarray(uniques, dtype=object)
 
@@ -114,9 +124,13 @@ class Rows(Sequence[T], Generic[T]):
         return self._columns[names.index(name)]
 
     def frame(self) -> pd.DataFrame:
-        """The columns as a ``DataFrame`` (missing values as ``None``)."""
+        """The columns as a ``DataFrame`` (missing values as ``None``), with the derived
+        fields JSON shows (``_json_extra``) read from the rows as objects."""
         names = [f.name for f in dataclasses.fields(self.row)]  # type: ignore[arg-type]
-        return pd.DataFrame(dict(zip(names, self._columns, strict=True)))
+        df = pd.DataFrame(dict(zip(names, self._columns, strict=True)))
+        for extra in getattr(self.row, "_json_extra", ()):
+            df[extra] = [getattr(r, extra) for r in self]
+        return df
 
 
 def _column(values: Any) -> np.ndarray | pd.Categorical:

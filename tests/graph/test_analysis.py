@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -19,7 +20,8 @@ from hypothesis import given, settings
 from randomnets import build, networks
 
 from tierscope.graph.analysis.availability import SupplyModel
-from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.context import DEFAULT_RECOVERY_DAYS, Context
+from tierscope.graph.analysis.register import NEAR_SOLE
 from tierscope.graph.analysis.run import Analysis, analyze
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import Projection, projection_from_records, read_projection
@@ -142,6 +144,45 @@ def test_hhi_rows_equal_the_definition_summed_by_hand(g: Projection) -> None:
         assert h.highly_concentrated == (
             sum(v * v for v in held["supplier"][key].values()) * 1e4 > 2500 + 1e-9
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(g=networks(facts=True))
+def test_hidden_findings_group_each_subjects_rows_as_the_definition_does(g: Projection) -> None:
+    """One finding per company or country with hidden concentration (none for a single
+    point of failure), its evidence every one of its rows by share, largest first, then
+    product and item, and its revenue at stake the sum over products of the largest share
+    times the revenue of the days not covered by inventory."""
+    a = analyze(g)
+    ctx = a.context
+    assert ctx is not None
+    hidden = list(a.concentration.hidden)
+    order = [(-h.share, h.product_id, h.kind, h.subject_id, h.item_id) for h in hidden]
+    assert order == sorted(order)
+    spof_nodes = {s.node_id for s in a.single_points_of_failure}
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for h in hidden:
+        groups.setdefault((h.kind, h.subject_id), []).append(h)
+    expected = {
+        key: hs for key, hs in groups.items() if not (key[0] == "company" and key[1] in spof_nodes)
+    }
+    found = {
+        (f.subject_type, f.subject_id): f for f in a.register if f.kind == "hidden_concentration"
+    }
+    assert set(found) == set(expected)
+    for key, hs in expected.items():
+        f = found[key]
+        top = sorted(hs, key=lambda h: (-h.share, h.product_id, h.item_id))
+        assert f.told.top == top
+        best: dict[str, float] = {}
+        for h in hs:
+            best[h.product_id] = max(best.get(h.product_id, 0.0), h.share)
+        days = {p: max(0.0, DEFAULT_RECOVERY_DAYS - ctx.inventory_days(p)) for p in best}
+        lost = sum(v * ctx.revenue_per_day(p) * days[p] for p, v in best.items())
+        assert f.revenue_at_stake == pytest.approx(lost)
+        assert f.products == tuple(sorted(best))
+        assert f.severity == ("high" if top[0].share >= NEAR_SOLE else "medium")
+        assert f.evidence["items"][0]["share"] == round(top[0].share, 4)
 
 
 @settings(max_examples=500, deadline=None)

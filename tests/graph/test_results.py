@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -56,6 +57,8 @@ def test_rows_read_back_as_the_objects_they_hold(items: list[Row], categorical: 
     for i in range(len(items)):
         assert rows[i] == items[i] and rows[-1 - i] == items[-1 - i]
     assert list(rows[1:3]) == items[1:3]
+    picked = np.arange(len(items))[::-2]
+    assert rows.take(picked) == [items[i] for i in picked]
     # Python types, not numpy scalars: JSON and equality see plain values
     for r in rows:
         assert type(r.share) is float and type(r.below) is bool
@@ -85,3 +88,22 @@ def test_rows_refuse_columns_that_are_not_the_fields() -> None:
         Rows(Row, {"name": ["a"], "tier": [1], "share": [0.5], "below": [True, False]})
     with pytest.raises(IndexError, match="row 3 of 1"):
         as_rows([Row("a", 1, 0.5, True)])[3]
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    name: str
+    share: float
+
+    _json_extra: ClassVar[tuple[str, ...]] = ("sentence",)
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.share:.0%} from {self.name}"
+
+
+def test_a_frame_of_rows_has_the_fields_json_derives() -> None:
+    items = [Told("A", 0.5), Told("B", 0.25)]
+    rows = Rows(Told, {"name": pd.Categorical(["A", "B"]), "share": np.array([0.5, 0.25])})
+    assert frame(rows).to_dict("records") == frame(items).to_dict("records")
+    assert frame(rows)["sentence"].tolist() == ["50% from A", "25% from B"]
