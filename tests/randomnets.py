@@ -194,3 +194,65 @@ def naive_available(
                 delivered.add((c, i))
                 changed = True
     return {p for p in products if (focal, p) in delivered}  # rule 5
+
+
+def naive_exposure(
+    g: Projection, product: str, rounds: int = 5000
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], float]] | None:
+    """DESIGN.md's propagated exposure of ``product``: the sum over every path.
+
+    One unit of the product needs one unit of each input (AND); a buyer's need
+    is split over its suppliers by their normalised shares (OR); multiplying along
+    each path and summing gives, per (company, item), the fraction of the item's
+    whole need in the tree that the company delivers, and per (item, country) the
+    fraction shipped from the country. Paths are summed one length at a time, as
+    long as any is left (a loop adds ever longer ones, shrinking by its shares);
+    ``None`` when the sum does not settle within ``rounds`` lengths.
+    Slow and independent of ``graph/analysis``: the oracle for the sparse flows.
+    """
+    focal = g.graph["focal_id"]
+    comp = {n[1]: d for n, d in g.nodes(data=True) if n[0] == "Company"}
+    site = {n[1]: d for n, d in g.nodes(data=True) if n[0] == "Site"}
+    bom: dict[str, set[str]] = {}
+    rows: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = {}
+    for u, v, k, d in g.edges(keys=True, data=True):
+        if k[0] == "REQUIRES":
+            bom.setdefault(u[1], set()).add(v[1])
+        elif k[0] == "SUPPLIES":
+            where = site[d["site_id"]].get("country") if d.get("site_id") else None
+            where = where or comp[u[1]].get("country") or "?"
+            rows.setdefault((v[1], d["item_id"]), []).append((u[1], where, d))
+    weights: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
+    for key, found in rows.items():  # share, else annual spend, else an equal split
+        for basis in ("share", "annual_spend", None):
+            if basis is None or all((d.get(basis) or 0) > 0 for _, _, d in found):
+                w = [float(d[basis]) if basis else 1.0 for _, _, d in found]
+                weights[key] = [(s, cc, x / sum(w)) for (s, cc, _), x in zip(found, w, strict=True)]
+                break
+    through: dict[tuple[str, str], float] = {}
+    shipped: dict[tuple[str, str], float] = {}
+    need: dict[str, float] = {}
+    frontier = {(focal, product): 1.0}  # what paths of the current length deliver
+    for _ in range(rounds):
+        if not frontier or max(frontier.values()) < 1e-15:
+            break
+        if max(frontier.values()) > 1e9:  # a loop that multiplies its need
+            return None
+        longer: dict[tuple[str, str], float] = {}
+        for (c, i), q in frontier.items():
+            through[(c, i)] = through.get((c, i), 0.0) + q
+            # a company that receives what it delivers needs only that
+            own = (c, i) in rows
+            needed = [i] if own else sorted(bom.get(i) or {j for b, j in rows if b == c})
+            for j in needed:
+                need[j] = need.get(j, 0.0) + q
+                for s, cc, w in weights.get((c, j), []):
+                    shipped[(j, cc)] = shipped.get((j, cc), 0.0) + q * w
+                    longer[(s, j)] = longer.get((s, j), 0.0) + q * w
+        frontier = longer
+    else:
+        return None
+    return (
+        {k: v / need[k[1]] for k, v in through.items() if need.get(k[1], 0) > 0},
+        {k: v / need[k[0]] for k, v in shipped.items()},
+    )

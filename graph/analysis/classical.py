@@ -25,7 +25,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import rustworkx as rx
@@ -78,6 +78,8 @@ class Numbered:
 
     labels: list[Node]
     edges: list[tuple[int, int]]
+    #: each kind's ids and their integers (as ``labels`` has them)
+    index: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def undirected(self) -> rx.PyGraph:
         g = rx.PyGraph()  # parallel edges change no cut vertex and no dominator
@@ -108,10 +110,21 @@ class _Numbering:
         return table
 
     def one(self, kind: str, node_id: str) -> int:
-        return self.add(kind, (node_id,))[node_id]
+        table = self.index[kind]
+        n = table.get(node_id)
+        if n is None:
+            n = table[node_id] = len(self.labels)
+            self.labels.append((kind, node_id))
+        return n
+
+    def copy(self) -> _Numbering:
+        twin = _Numbering()
+        twin.labels = list(self.labels)
+        twin.index.update((kind, dict(table)) for kind, table in self.index.items())
+        return twin
 
 
-def _companies_and_sites(ctx: Context) -> tuple[_Numbering, dict[str, int], dict[str, int]]:
+def _companies_and_sites(ctx: Context) -> _Numbering:
     """Companies, then sites, then any company or site only a supply row names."""
     num = _Numbering()
     company = num.add("company", ctx.companies)
@@ -121,7 +134,7 @@ def _companies_and_sites(ctx: Context) -> tuple[_Numbering, dict[str, int], dict
     num.add("company", sorted(named - company.keys()))
     sites = {x for x in m.codes("site")[1].tolist() if x}
     num.add("site", sorted(sites - site.keys()))
-    return num, company, site
+    return num
 
 
 def _numbers(ctx: Context, column: str, table: dict[str, int]) -> np.ndarray:
@@ -144,10 +157,12 @@ def _supply_ends(
     )
 
 
-def undirected_projection(ctx: Context) -> Numbered:
+def undirected_projection(ctx: Context, base: _Numbering | None = None) -> Numbered:
     """Companies and sites, linked by supplies (through the shipping site), site
-    ownership and every dependency."""
-    num, company, site = _companies_and_sites(ctx)
+    ownership and every dependency. ``base``: the companies and sites numbered
+    already (:func:`_companies_and_sites`), extended here."""
+    num = _companies_and_sites(ctx) if base is None else base
+    company, site = num.index["company"], num.index["site"]
     for d in ctx.sites.values():
         num.add("company", (str(d["company_id"]),))
     edges = [(company[str(d["company_id"])], site[s]) for s, d in ctx.sites.items()]
@@ -160,10 +175,12 @@ def undirected_projection(ctx: Context) -> Numbered:
     return Numbered(num.labels, edges)
 
 
-def flow_graph(ctx: Context) -> Numbered:
-    """The supply flow; ``ROOT``, the virtual source, is the last node."""
+def flow_graph(ctx: Context, base: _Numbering | None = None) -> Numbered:
+    """The supply flow; ``ROOT``, the virtual source, is the last node. ``base``: as
+    for :func:`undirected_projection`."""
     m = ctx.model
-    num, company, site = _companies_and_sites(ctx)
+    num = _companies_and_sites(ctx) if base is None else base
+    company, site = num.index["company"], num.index["site"]
     supplier, via, buyer = _supply_ends(ctx, company, site)
     shipped = via >= 0
     edges: list[tuple[int, int]] = list(
@@ -192,7 +209,7 @@ def flow_graph(ctx: Context) -> Numbered:
         has_inflow[np.array([v for _, v in edges], dtype=np.int64)] = True
     root = num.one(*ROOT)
     edges += [(root, n) for n in np.flatnonzero(~has_inflow).tolist()]
-    return Numbered(num.labels, edges)
+    return Numbered(num.labels, edges, num.index)
 
 
 def product_dominators(ctx: Context, f: Numbered | None = None) -> dict[str, tuple[str, ...]]:
@@ -205,11 +222,10 @@ def product_dominators(ctx: Context, f: Numbered | None = None) -> dict[str, tup
     labels = f.labels
     root = len(labels) - 1
     idom = rx.immediate_dominators(f.directed(), root)
-    product_node = {p: n for n, (kind, p) in enumerate(labels) if kind == "product"}
+    product_node = f.index.get("product", {})
     lines: dict[int, list[int]] = defaultdict(list)
-    for u, v in f.edges:
-        if labels[u][0] == "input" and labels[v][0] == "product":
-            lines[v].append(u)
+    for line, u in sorted(f.index.get("input", {}).items(), key=lambda kv: kv[1]):
+        lines[product_node[line.split("\x1f")[0]]].append(u)
     out: dict[str, tuple[str, ...]] = {}
     for p in ctx.model.products:
         found: set[str] = set()
@@ -230,14 +246,15 @@ def classical_views(ctx: Context, spofs: Iterable[SinglePoint]) -> ClassicalView
         if s.node_type in ("company", "site"):
             exact[s.product_id].add(s.node_id)
     exact_nodes = set().union(*exact.values()) if exact else set()
-    u = undirected_projection(ctx)
+    num = _companies_and_sites(ctx)  # the same in both graphs: numbered once
+    u = undirected_projection(ctx, num.copy())
     ap = sorted(
         node_id
         for node_id in (u.labels[n][1] for n in rx.articulation_points(u.undirected()))
         if node_id != ctx.focal
     )
     del u
-    dom = product_dominators(ctx)
+    dom = product_dominators(ctx, flow_graph(ctx, num))
     out: list[Disagreement] = []
     counts: dict[str, int] = defaultdict(int)
 

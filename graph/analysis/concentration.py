@@ -13,8 +13,8 @@ DESIGN.md, "Concentration":
   the product's supply tree, how much of it flows through each supplier and
   country. A company's exposure is the largest fraction of any item of the tree
   that it supplies — the share of the product's supply that passes through it.
-  Computed for all products at once as sparse matrix products over the goal
-  graph (one per tier).
+  Computed product by product as sparse products over the goal graph, one pass
+  over its levels (rounds only where supply loops are).
 * **Hidden concentration**: an upstream company (tier 2+) through which at
   least half of a product's supply passes, or a country that supplies at least
   half of an item entering the product only below tier 1, while the tier-1 view
@@ -27,7 +27,7 @@ DESIGN.md, "Concentration":
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, pairwise
 from typing import ClassVar, NamedTuple
 
 import numpy as np
@@ -55,7 +55,7 @@ HIGHLY_CONCENTRATED = 2500.0
 LISTED_EXPOSURE = 0.01
 #: "at least half of the supply": the threshold of hidden concentration and convergence
 MAJORITY = 0.5
-#: products whose flows are computed together (memory: goals x CHUNK floats per matrix)
+#: products whose flows are kept together (memory: CHUNK x goals floats per matrix)
 CHUNK = 8
 
 
@@ -189,42 +189,47 @@ def _supply_columns(ctx: Context) -> _SupplyColumns:
 def _hhi(ctx: Context, f: _SupplyColumns) -> Rows[Hhi]:
     """HHI over suppliers, countries and groups per (buyer, item), in (buyer, item) order.
 
-    Integer codes throughout (sorted codes keep the names' order), so millions of
-    supply rows sort as numbers, not strings.
+    The rows are read grouped by (buyer, item) as the model keeps them (its inbound
+    keys, sorted by id); within a group they are sorted by holder with integer codes
+    (sorted codes keep the names' order): two stable sorts of packed integers, so
+    millions of supply rows sort as numbers, not strings.
     """
     if len(f.share) == 0:
         return Rows.empty(Hhi)
-    buyer, buyers = ctx.model.codes("buyer")  # the frame's rows are the model's supply rows
-    item, items = ctx.model.codes("item")
-    key, row_key = arrays.unique_inverse(buyer * len(items) + item)
-    n_keys = len(key)
-    share = f.share
+    m = ctx.model
+    keys = m.inbound_keys
+    n_keys = len(keys.packed)
+    rows = keys.rows  # grouped by key, in row order within a key
+    row_key = np.repeat(np.arange(n_keys, dtype=np.int64), np.diff(keys.bounds))
+    share = f.share[rows]
 
     def concentration_of(
         code: np.ndarray, names: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """HHI over the holders ``names[code]`` of each row per key, the largest holder
         (ties: the first name) with its share, and how many distinct holders there are."""
-        pair, row_pair = arrays.unique_inverse(row_key * len(names) + code)
-        held = np.bincount(row_pair, weights=share, minlength=len(pair))
-        k, c = pair // len(names), pair % len(names)
-        hhi = np.bincount(k, weights=held * held, minlength=n_keys) * 10_000
-        top = arrays.first_largest(k, held)  # pairs sort by (key, name): ties go to the first name
-        return hhi, names[c[top]], held[top], np.bincount(k, minlength=n_keys)
+        holder = code[rows]
+        at = arrays.argsort(holder, len(names))
+        at = at[arrays.argsort(row_key[at], n_keys)]  # by key, then holder
+        key, holder = row_key[at], holder[at]
+        starts = np.flatnonzero(np.r_[True, (key[1:] != key[:-1]) | (holder[1:] != holder[:-1])])
+        held = np.add.reduceat(share[at], starts) if len(at) else np.zeros(0)
+        key, holder = key[starts], holder[starts]
+        hhi = np.bincount(key, weights=held * held, minlength=n_keys) * 10_000
+        # pairs sort by (key, name): ties go to the first name
+        top = arrays.first_largest(key, held)
+        return hhi, names[holder[top]], held[top], np.bincount(key, minlength=n_keys)
 
     hhi, top, top_share, n = concentration_of(*f.supplier)
     country_hhi, top_country, top_country_share, _ = concentration_of(*f.country)
     group_hhi, _, _, _ = concentration_of(*f.group)
-    key_buyer, key_item = buyers[key // len(items)], items[key % len(items)]
-    # the basis is the same on every row of a (buyer, item): read it from any one
-    any_row = np.zeros(n_keys, dtype=np.int64)
-    any_row[row_key] = np.arange(len(row_key))
-    basis = np.array(SHARE_BASES, dtype=object)[ctx.model.row_basis[any_row]]
+    # the basis is the same on every row of a (buyer, item): read it from its first
+    basis = np.array(SHARE_BASES, dtype=object)[m.row_basis[rows[keys.bounds[:-1]]]]
     return Rows(
         Hhi,
         {
-            "buyer_id": key_buyer,
-            "item_id": key_item,
+            "buyer_id": m.codes("buyer")[1][keys.buyer],
+            "item_id": m.codes("item")[1][keys.item],
             "basis": basis,
             "suppliers": n,
             "hhi": np.round(hhi, 1),
@@ -241,19 +246,36 @@ def _hhi(ctx: Context, f: _SupplyColumns) -> Rows[Hhi]:
 
 @dataclass(frozen=True)
 class _FlowGraph:
-    """The goal graph as two sparse matrices, with goals renumbered tier by tier.
+    """The goal graph as sparse matrices, with goals numbered level by level.
 
-    ``needs`` (deliver goal x receive goal: the inputs a delivery needs) and
-    ``feeds`` (receive goal x deliver goal: each supplier row's normalised share of
-    what it feeds) number the goals in the order a walk up from the products meets
-    them (``deliver_at``/``receive_at``: a goal's number there). Each tier's flows
-    then touch one stretch of memory instead of goals spread over the whole
-    network: at a million companies that made the sparse products several times
-    faster. ``row_receive``: each supply row's receive goal, renumbered.
+    A deliver goal needs receive goals (its inputs); a receive goal is fed by
+    deliver goals (its suppliers', by their normalised shares). Walking up from
+    the products, a goal's *level* is the longest walk to it, so all that flows
+    into a goal comes from lower levels: the flows are then one pass over the
+    levels (each link followed once), not one round per tier (each link once per
+    path length through it). Goals on a supply loop, or fed from one, have no
+    level: they are numbered after the levelled ones (``rest_deliver``,
+    ``rest_receive``) and followed round by round. Goals no product reaches come
+    last.
+
+    ``needs`` (deliver goal x receive goal, 1 where needed) gives each product's
+    first tier; ``into_deliver`` (deliver x receive: the shares that feed each
+    deliver goal) and ``into_receive`` (receive x deliver: what each receive goal
+    carries) are the same links by target, cut per level (``deliver_levels``,
+    ``receive_levels``) and into blocks for the rest. ``deliver_at``/``receive_at``:
+    each goal's number here; ``row_receive``: each supply row's receive goal.
     """
 
     needs: sparse.csr_matrix
-    feeds: sparse.csr_matrix
+    deliver_levels: list[sparse.csr_matrix]
+    receive_levels: list[sparse.csr_matrix]
+    rest_deliver: int  # the first deliver goal without a level
+    rest_receive: int
+    # links into the rest's deliver and receive goals, from levelled goals and from the rest
+    rest_deliver_from_levelled: sparse.csr_matrix
+    rest_receive_from_levelled: sparse.csr_matrix
+    rest_deliver_from_rest: sparse.csr_matrix
+    rest_receive_from_rest: sparse.csr_matrix
     deliver_at: np.ndarray
     receive_at: np.ndarray
     row_receive: np.ndarray
@@ -267,107 +289,146 @@ def _flow_graph(ctx: Context) -> _FlowGraph:
     feed_r, feed_g, feed_row = link.feed_receive, link.feed_goal, link.feed_row
     shares = np.asarray(m.shares, dtype=float)[feed_row]
     products = [gg.deliver_index[(m.focal, p)] for p in m.products]
-    deliver_at, receive_at = _tier_order(
-        sparse.csr_matrix((np.ones(len(need_r)), (need_g, need_r)), shape=(n_g, n_r)),
-        sparse.csr_matrix((shares, (feed_r, feed_g)), shape=(n_r, n_g)),
-        np.array(sorted(set(products)), dtype=np.int64),
+    needs = sparse.csr_matrix((np.ones(len(need_r)), (need_g, need_r)), shape=(n_g, n_r))
+    feeds = sparse.csr_matrix((shares, (feed_r, feed_g)), shape=(n_r, n_g))
+    deliver_at, receive_at, deliver_bounds, receive_bounds = _levels(
+        needs, feeds, np.array(sorted(set(products)), dtype=np.int64)
     )
     row_receive = np.zeros(len(m.supplies), dtype=np.int64)
     row_receive[feed_row] = receive_at[feed_r]
+    into_deliver = sparse.csr_matrix(
+        (shares, (deliver_at[feed_g], receive_at[feed_r])), shape=(n_g, n_r)
+    )
+    into_receive = sparse.csr_matrix(
+        (np.ones(len(need_r)), (receive_at[need_r], deliver_at[need_g])), shape=(n_r, n_g)
+    )
+    d, r = int(deliver_bounds[-1]), int(receive_bounds[-1])
     return _FlowGraph(
         sparse.csr_matrix(
             (np.ones(len(need_r)), (deliver_at[need_g], receive_at[need_r])), shape=(n_g, n_r)
         ),
-        sparse.csr_matrix((shares, (receive_at[feed_r], deliver_at[feed_g])), shape=(n_r, n_g)),
+        [into_deliver[a:b] for a, b in pairwise(deliver_bounds.tolist())],
+        [into_receive[a:b] for a, b in pairwise(receive_bounds.tolist())],
+        d,
+        r,
+        into_deliver[d:, :r],
+        into_receive[r:, :d],
+        into_deliver[d:, r:],
+        into_receive[r:, d:],
         deliver_at,
         receive_at,
         row_receive,
     )
 
 
-def _tier_order(
+def _levels(
     needs: sparse.csr_matrix, feeds: sparse.csr_matrix, start: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each deliver and receive goal's number in the order a breadth-first walk from
-    the ``start`` deliver goals meets them (goals it never meets come last); within
-    a tier the goals keep their order."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each deliver and receive goal's number, level by level from the ``start``
+    deliver goals (Kahn's peeling of the part they reach: a goal gets a level once
+    everything that flows into it has one), then the goals left (on or behind a
+    supply loop, or never reached); within a level the goals keep their order.
+    Also the first number of each level and the end of the last, for both kinds."""
     n_g, n_r = needs.shape
+    # what the walk from the products reaches: only those links count for the levels
     seen_g, seen_r = np.zeros(n_g, dtype=bool), np.zeros(n_r, dtype=bool)
     seen_g[start] = True
-    order_g, order_r = [start], []
     frontier = start
     while len(frontier):
         r = needs[frontier].indices
         r = arrays.unique(r[~seen_r[r]])
         seen_r[r] = True
-        order_r.append(r)
         g = feeds[r].indices
         frontier = arrays.unique(g[~seen_g[g]])
         seen_g[frontier] = True
+    waiting_r = np.bincount(needs[np.flatnonzero(seen_g)].indices, minlength=n_r)
+    waiting_g = np.bincount(feeds[np.flatnonzero(seen_r)].indices, minlength=n_g)
+    order_g, order_r = [], []
+    frontier = start[waiting_g[start] == 0]  # a product fed from a loop waits for it
+    while len(frontier):
         order_g.append(frontier)
-    order_g.append(np.flatnonzero(~seen_g))
-    order_r.append(np.flatnonzero(~seen_r))
+        r = needs[frontier].indices
+        waiting_r -= np.bincount(r, minlength=n_r)
+        r = arrays.unique(r[waiting_r[r] == 0])
+        order_r.append(r)
+        g = feeds[r].indices
+        waiting_g -= np.bincount(g, minlength=n_g)
+        frontier = arrays.unique(g[waiting_g[g] == 0])
 
-    def numbers(order: list[np.ndarray], n: int) -> np.ndarray:
+    def numbers(order: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+        levelled = np.zeros(n, dtype=bool)
+        for part in order:
+            levelled[part] = True
         at = np.empty(n, dtype=np.int64)
-        at[np.concatenate(order)] = np.arange(n, dtype=np.int64)
-        return at
+        at[np.concatenate([*order, np.flatnonzero(~levelled)])] = np.arange(n, dtype=np.int64)
+        return at, np.cumsum([0, *(len(part) for part in order)])
 
-    return numbers(order_g, n_g), numbers(order_r, n_r)
+    (deliver_at, deliver_bounds), (receive_at, receive_bounds) = (
+        numbers(order_g, n_g),
+        numbers(order_r, n_r),
+    )
+    return deliver_at, receive_at, deliver_bounds, receive_bounds
 
 
 def _flows(
     ctx: Context,
     fg: _FlowGraph,
     products: list[str],
-    max_iter: int = 64,
+    max_rounds: int = 64,
 ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix, int, bool]:
-    """Flow of each of ``products`` through every deliver goal (W_G, by goal) and
-    receive goal (W_R, by the flow graph's numbers), and the first-tier receive flows
-    (what the focal company buys itself; sparse, products x receive goals).
+    """Flow of each of ``products`` through every deliver goal (W_G, products x goals,
+    by goal) and receive goal (W_R, by the flow graph's numbers), and the first-tier
+    receive flows (what the focal company buys itself; sparse, products x receive
+    goals); then how many tiers and rounds were followed, and whether a loop was cut.
 
-    Tier by tier, only what flows at that tier is multiplied: the frontier is a
-    sparse (products x goals) matrix times ``needs`` or ``feeds``, so each
-    tier costs the supply rows it reaches, not every row of the network (a dense
-    product per tier cost the whole network once per tier and column). The sums
-    are kept in dense (goals x products) arrays.
+    One product at a time, so each product's flows are two vectors the sparse
+    products read at random (at a million companies they fit in the processor's
+    cache; a block of several products did not). The levelled goals take one pass;
+    the goals on or behind a loop then take rounds until what is added is below
+    1e-12, at most ``max_rounds``.
     """
     gg, m = ctx.goals, ctx.model
-    k = len(products)
+    n_g, n_r = len(gg.deliver), len(gg.receive)
     goals = fg.deliver_at[[gg.deliver_index[(m.focal, p)] for p in products]]
-    x = sparse.csr_matrix((np.ones(k), (np.arange(k), goals)), shape=(k, len(gg.deliver)))
-    w_g = np.zeros((len(gg.deliver), k))
-    w_r = np.zeros((len(gg.receive), k))
-    _add(w_g, x)
-    y = x @ fg.needs
-    _add(w_r, y)
-    first = y
-    it, truncated = 0, False
-    while True:
-        it += 1
-        x = y @ fg.feeds
-        if x.nnz == 0 or float(np.abs(x.data).max()) < 1e-12:
-            break
-        if it >= max_iter:
-            truncated = True
-            break
-        _add(w_g, x)
-        y = x @ fg.needs
-        _add(w_r, y)
-    return w_g[fg.deliver_at], w_r, first, it, truncated
-
-
-def _add(dense: np.ndarray, part: sparse.csr_matrix) -> None:
-    """``dense += part.T`` for a sparse (products x goals) ``part`` (no repeated entries)."""
-    coo = part.tocoo()
-    dense[coo.col, coo.row] += coo.data
+    w_g = np.zeros((len(products), n_g))
+    w_r = np.zeros((len(products), n_r))
+    d, r = fg.rest_deliver, fg.rest_receive
+    iterations, truncated = len(fg.deliver_levels), False
+    for wg, wr, goal in zip(w_g, w_r, goals.tolist(), strict=True):
+        wg[goal] = 1.0
+        at_g = at_r = 0
+        for into_g, into_r in zip(fg.deliver_levels, fg.receive_levels, strict=True):
+            if at_g:  # level 0: the products, fed by nothing levelled
+                wg[at_g : at_g + into_g.shape[0]] += into_g @ wr
+            at_g += into_g.shape[0]
+            wr[at_r : at_r + into_r.shape[0]] = into_r @ wg
+            at_r += into_r.shape[0]
+        # on or behind a loop: what enters from the levelled goals, then round by round
+        add_g = wg[d:] + fg.rest_deliver_from_levelled @ wr[:r]  # (a product's goal too)
+        add_r = fg.rest_receive_from_levelled @ wg[:d]
+        wg[d:] = 0.0
+        rounds = 0
+        while add_g.any() or np.any(add_r):
+            wg[d:] += add_g
+            add_r = add_r + fg.rest_receive_from_rest @ add_g
+            wr[r:] += add_r
+            add_g, add_r = fg.rest_deliver_from_rest @ add_r, 0.0
+            rounds += 1
+            if float(np.abs(add_g).max(initial=0.0)) < 1e-12:
+                break
+            if rounds >= max_rounds:
+                truncated = True
+                break
+        iterations = max(iterations, len(fg.deliver_levels) + rounds)
+    first = fg.needs[goals]
+    return w_g[:, fg.deliver_at], w_r, first, iterations, truncated
 
 
 def concentration(ctx: Context, nec: Necessity) -> Concentration:
     """Every concentration finding of DESIGN.md (see the module docstring).
 
-    Products are taken ``CHUNK`` at a time, so the dense flow matrices (goals x
-    products) stay small however many products there are.
+    Products are taken ``CHUNK`` at a time, so the dense flow matrices (products x
+    goals) stay small however many products there are.
     """
     m, gg = ctx.model, ctx.goals
     f = _supply_columns(ctx)
@@ -429,7 +490,6 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     gm_t = gm.T.tocsr()
     key_item_code, key_country = key // len(countries), key % len(countries)
     key_item = supplied_pos[key_item_code]
-    key_item_ids = item_ids[key_item_code]
     focal_buys = np.zeros(len(item_ids), dtype=bool)
     focal_buys[rc.item[rc.company == rc.code_of(m.focal)]] = True
     key_below = ~focal_buys[key_item_code]
@@ -447,21 +507,24 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     for start in range(0, len(product_names), CHUNK):
         products = product_names[start : start + CHUNK].tolist()
         ranks = np.arange(start, start + len(products), dtype=np.int64)
+        # flows, need per item and the rest: one row per product of the chunk
         w_g, w_r, first, its, cut = _flows(ctx, fg, products)
         iterations, truncated = max(iterations, its), truncated or cut
-        total = np.asarray(to_item @ w_r) + np.asarray(unmapped @ w_g)
+        total = _each(to_item, w_r) + _each(unmapped, w_g)
         # the same, for what the focal company needs itself (the tier-1 view)
-        total_first = (first @ to_item_t).T.toarray() + unmapped_focal @ w_g[focal_goals]
+        total_first = (first @ to_item_t).toarray() + _each(unmapped_focal, w_g[:, focal_goals])
 
         # companies: the largest fraction of any item of the tree they deliver
-        # product by product (the transposed view), each product's goals in order
-        col, gi = np.nonzero((known[:, None] & (w_g > 0)).T)
-        denom = total[g_item[gi], col]
+        # product by product, each product's goals in order
+        col, gi = np.nonzero(known & (w_g > 0))
+        denom = total[col, g_item[gi]]
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = np.where(denom > 0, w_g[gi, col] / np.where(denom > 0, denom, 1.0), 0.0)
+            value = np.where(denom > 0, w_g[col, gi] / np.where(denom > 0, denom, 1.0), 0.0)
+        # rounded before any threshold: a share of exactly one half is one half, however
+        # the sums were ordered
+        value = np.round(np.minimum(value, 1.0), 6)
         keep = value >= LISTED_EXPOSURE
-        gi, col = gi[keep], col[keep]
-        value = np.round(np.minimum(value[keep], 1.0), 6)
+        gi, col, value = gi[keep], col[keep], value[keep]
         # per (product, company): the largest exposure, at the first item by id (goals
         # sort by (company, item), so each (product, company) is a run in item order)
         best = arrays.first_largest(col * len(companies) + g_company[gi], value)
@@ -471,23 +534,25 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         exposure_parts.append((ranks[col[order]], gi[order], value[order]))
         del gi, col, value, denom, order, best
 
-        by_country = gm @ w_r
-        by_country_first = (first @ gm_t).T.toarray()
+        by_country = _each(gm, w_r)
+        by_country_first = (first @ gm_t).toarray()
         del w_g, w_r, first
         with np.errstate(divide="ignore", invalid="ignore"):
-            tot = total[key_item]
-            share_m = np.where(tot > 0, by_country / np.where(tot > 0, tot, 1.0), 0.0)
-            tot_first = total_first[key_item]
-            vis_m = np.where(
-                (by_country_first > 0) & (tot_first > 0),
-                by_country_first / np.where(tot_first > 0, tot_first, 1.0),
-                0.0,
+            tot = total[:, key_item]
+            share_m = np.round(np.where(tot > 0, by_country / np.where(tot > 0, tot, 1.0), 0.0), 6)
+            tot_first = total_first[:, key_item]
+            vis_m = np.round(
+                np.where(
+                    (by_country_first > 0) & (tot_first > 0),
+                    by_country_first / np.where(tot_first > 0, tot_first, 1.0),
+                    0.0,
+                ),
+                6,
             )
-        vk, vp = np.nonzero(vis_m > 0)
-        np.maximum.at(visible, (ranks[vp], key_country[vk]), vis_m[vk, vp])
-        lp, lk = np.nonzero((share_m >= LISTED_EXPOSURE).T)  # product by product
-        shares = share_m[lk, lp]
-        shares = np.round(shares, 6)
+        vp, vk = np.nonzero(vis_m > 0)
+        np.maximum.at(visible, (ranks[vp], key_country[vk]), vis_m[vp, vk])
+        lp, lk = np.nonzero(share_m >= LISTED_EXPOSURE)  # product by product
+        shares = share_m[lp, lk]
         # each product's rows by item, largest share first, then by country
         order = arrays.order_runs(
             lp,
@@ -496,8 +561,8 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
             (key_country[lk], len(countries)),
         )
         country_parts.append((ranks[lp[order]], lk[order], shares[order]))
-        d = np.flatnonzero(key_below[lk] & (share_m[lk, lp] >= MAJORITY))
-        deep_parts.append((ranks[lp[d]], lk[d], share_m[lk[d], lp[d]]))
+        d = np.flatnonzero(key_below[lk] & (share_m[lp, lk] >= MAJORITY))
+        deep_parts.append((ranks[lp[d]], lk[d], share_m[lp[d], lk[d]]))
 
     # exposures: ids as codes into the distinct ids (tens of millions of rows at scale)
     ex_rank, gi, value = (np.concatenate(c) for c in zip(*exposure_parts, strict=True))
@@ -541,12 +606,13 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         visible,
         key_country,
         countries,
-        key_item_ids,
+        (key_item_code, item_ids),
     )
     convergence = _convergence(
         ctx,
         nec,
-        (product_names[ex_rank[majority]], g_company[gi[majority]], value[majority]),
+        (ex_rank[majority], g_company[gi[majority]], value[majority]),
+        product_names,
         companies,
     )
     del ex_rank, gi, value, tiers, majority
@@ -561,6 +627,14 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     )
 
 
+def _each(matrix: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """``rows @ matrix.T``, one sparse product per row (each row read as one vector)."""
+    out = np.empty((len(rows), matrix.shape[0]))
+    for k, row in enumerate(rows):
+        out[k] = matrix @ row
+    return out
+
+
 def _hidden(
     product_names: np.ndarray,
     majorities: tuple[np.ndarray, ...],
@@ -572,14 +646,15 @@ def _hidden(
     visible: np.ndarray,
     key_country: np.ndarray,
     countries: np.ndarray,
-    key_item: np.ndarray,
+    key_item: tuple[np.ndarray, np.ndarray],
 ) -> Rows[HiddenConcentration]:
     """Hidden concentration, largest share first (then product, kind, subject, item).
 
     ``majorities``: (product rank, deliver goal, exposure) of each product's majority
     companies; ``deep``: (product rank, country key, share) of each majority of an
     item entering below tier 1, shown as hidden where the tier-1 view (``visible``,
-    per product rank and country) stays under half. Kept as columns, ids as codes
+    per product rank and country) stays under half; ``key_item``: each country
+    key's item, as codes into the item ids. Kept as columns, ids as codes
     (millions of rows at scale; a row becomes an object when read).
     """
     rank, goal, share = majorities
@@ -590,11 +665,16 @@ def _hidden(
     hide = shown < MAJORITY
     c_rank, key, c_share, shown = c_rank[hide], key[hide], c_share[hide], shown[hide]
     n = len(rank)
-    (company, companies), (g_item_code, g_items) = g_company, g_item
-    subject, subjects = arrays.codes(
-        np.concatenate([companies[company[goal]], countries[key_country[key]]])
+    (company, companies), (g_item_code, g_items), (key_item_code, key_items) = (
+        g_company,
+        g_item,
+        key_item,
     )
-    item, items = arrays.codes(np.concatenate([g_items[g_item_code[goal]], key_item[key]]))
+    # codes into the sorted union of the names (sorted codes keep the names' order)
+    subjects, company_at, country_at = arrays.union(companies, countries)
+    subject = np.concatenate([company_at[company[goal]], country_at[key_country[key]]])
+    items, goal_item_at, key_item_at = arrays.union(g_items, key_items)
+    item = np.concatenate([goal_item_at[g_item_code[goal]], key_item_at[key_item_code[key]]])
     all_rank = np.concatenate([rank, c_rank])
     all_share = np.concatenate([share, np.round(c_share, 6)])
     kind = np.r_[np.zeros(n, dtype=np.int64), np.ones(len(c_rank), dtype=np.int64)]
@@ -625,17 +705,20 @@ def _convergence(
     ctx: Context,
     nec: Necessity,
     majorities: tuple[np.ndarray, np.ndarray, np.ndarray],
+    product_names: np.ndarray,
     companies: np.ndarray,
 ) -> list[Convergence]:
     """Upstream companies (tier 2+) that at least two tier-1 suppliers cannot deliver
-    without, with the products that get at least half of an input through them.
+    without, with the products that get at least half of an input through them; most
+    dependents first, then most products, then by id.
 
-    ``majorities``: (product, company code into ``companies``, exposure) of every
+    ``majorities``: (product rank, company code into ``companies``, exposure) of every
     exposure at or above MAJORITY. The tier-1 suppliers' necessity sets hold millions
-    of elements at scale: they are read as one integer array, not set by set.
+    of elements at scale: they are read as one integer array, not set by set, and
+    grouped by sorting; only the objects found are made.
     """
     gg, m = ctx.goals, ctx.model
-    n_companies = gg.element_kind.count("company")  # elements: companies first
+    n_companies = gg.element_kind.count("company")  # elements: companies first, sorted
     rc = gg.receive_codes
     focal_receive = np.flatnonzero(rc.company == rc.code_of(m.focal)).tolist()
     tier1 = [g for r in focal_receive for g, _, _ in gg.alternatives[r]]
@@ -654,35 +737,48 @@ def _convergence(
     dependent, by = pair // n_companies, pair % n_companies
     starts = arrays.first_of_runs(dependent)
     runs = np.diff(np.r_[starts, len(pair)])
-    product, company, exposure = majorities
+    several = runs >= 2
+    starts, runs = starts[several], runs[several]
+    names = np.asarray(gg.elements[:n_companies], dtype=object)
+    found = names[dependent[starts]]
+    tiers = [ctx.tier(c) for c in found.tolist()]
+    deep = np.array([t is not None and t >= 2 for t in tiers], dtype=bool)
+    starts, runs, found = starts[deep], runs[deep], found[deep]
+    tiers = [t for t, d in zip(tiers, deep.tolist(), strict=True) if d]
+    # the products through each: majorities by (company, product)
+    rank, company, exposure = majorities
+    order = arrays.order((company, len(companies)), (rank, len(product_names)))
+    company, rank, exposure = company[order], rank[order], exposure[order]
+    bounds = np.r_[arrays.first_of_runs(company), len(company)]
+    # each found company's run of majorities (-1: none through it)
+    run = arrays.find(company[bounds[:-1]], arrays.find(companies, found))
+    first = np.where(run >= 0, bounds[np.maximum(run, 0)], 0)
+    count = np.where(run >= 0, bounds[np.maximum(run, 0) + 1] - first, 0)
+    # most dependents first, then most products, then by id (codes sort as ids)
+    ranked = arrays.order(
+        (int(runs.max(initial=0)) - runs, int(runs.max(initial=0)) + 1),
+        (int(count.max(initial=0)) - count, int(count.max(initial=0)) + 1),
+        (np.arange(len(found)), len(found)),
+    )
+    dependents = names[by].tolist()
+    product_ids = product_names[rank].tolist()
+    values = exposure.tolist()
     out = []
-    for a, n in zip(starts[runs >= 2].tolist(), runs[runs >= 2].tolist(), strict=True):
-        c = gg.elements[int(dependent[a])]
-        t = ctx.tier(c)
-        if t is None or t < 2:
-            continue
-        deps = tuple(gg.elements[e] for e in by[a : a + n].tolist())  # ids in order
-        out.append((c, t, deps))
-    through: dict[str, list[tuple[str, float]]] = {c: [] for c, _, _ in out}
-    # the listed companies' codes (``companies`` is sorted, like the element ids)
-    listed = np.zeros(len(companies) + 1, dtype=bool)  # the last one stands for "absent"
-    listed[arrays.find(companies, np.array(list(through), dtype=object))] = True
-    mine = np.flatnonzero(listed[company])
-    for p, c, v in zip(
-        product[mine].tolist(),
-        companies[company[mine]].tolist(),
-        exposure[mine].tolist(),
-        strict=True,
-    ):
-        through[c].append((p, round(v, 6)))
-    found = []
-    for c, t, deps in out:
-        prods = tuple(sorted(through[c]))
+    for k in ranked.tolist():
+        c, t, a, n, p, q = (
+            found[k],
+            tiers[k],
+            int(starts[k]),
+            int(runs[k]),
+            int(first[k]),
+            int(count[k]),
+        )
+        deps = tuple(dependents[a : a + n])  # ids in order
+        prods = tuple(zip(product_ids[p : p + q], values[p : p + q], strict=True))
         parts = [
-            f"{len(deps)} tier-1 suppliers ({', '.join(deps[:5])}{', ...' if len(deps) > 5 else ''}) cannot deliver without it"
+            f"{n} tier-1 suppliers ({', '.join(deps[:5])}{', ...' if n > 5 else ''}) cannot deliver without it"
         ]
-        if len(prods) >= 2:
-            parts.append(f"{len(prods)} products get at least half of an input through it")
-        found.append(Convergence(c, t, deps, prods, f"{c} (tier {t}): " + "; ".join(parts) + "."))
-    found.sort(key=lambda v: (-len(v.tier1_dependents), -len(v.products), v.company_id))
-    return found
+        if q >= 2:
+            parts.append(f"{q} products get at least half of an input through it")
+        out.append(Convergence(c, t, deps, prods, f"{c} (tier {t}): " + "; ".join(parts) + "."))
+    return out

@@ -16,8 +16,8 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from hypothesis import given, settings
-from randomnets import build, networks
+from hypothesis import assume, given, settings
+from randomnets import build, naive_exposure, networks
 
 from tierscope.graph.analysis.availability import SupplyModel
 from tierscope.graph.analysis.context import DEFAULT_RECOVERY_DAYS, Context
@@ -199,6 +199,61 @@ def test_exposure_rows_are_one_per_product_and_company_largest_first(g: Projecti
     for r in c.country_exposure:
         total[(r.product_id, r.item_id)] = total.get((r.product_id, r.item_id), 0.0) + r.share
     assert all(v <= 1.0 + 1e-5 for v in total.values())
+
+
+@settings(max_examples=500, deadline=None)
+@given(g=networks(facts=True))
+def test_propagated_exposure_equals_the_sum_over_every_path(g: Projection) -> None:
+    """Each product's exposure to every company, and each item's share from every
+    country, equal the sum over every path (loops included, where it settles)."""
+    c = analyze(g).concentration
+    assume(not c.exposure_truncated)
+    for p in ("P", "Q"):
+        walked = naive_exposure(g, p)
+        if walked is None:  # a loop whose sum does not settle: truncated above
+            continue
+        by_company, by_country = walked
+        best: dict[str, float] = {}
+        for (company, _), v in by_company.items():
+            best[company] = max(best.get(company, 0.0), v)
+        rows = {e.company_id: e for e in c.exposure if e.product_id == p}
+        assert {x for x, v in best.items() if v >= 0.01 + 1e-9} <= set(rows)
+        for company, e in rows.items():
+            assert best[company] >= 0.01 - 5e-7  # listed as rounded to 6 decimals
+            assert e.exposure == pytest.approx(min(best[company], 1.0), abs=2e-6)
+            assert by_company[(company, e.item_id)] == pytest.approx(best[company], abs=2e-6)
+        shares = {(r.item_id, r.country): r.share for r in c.country_exposure if r.product_id == p}
+        assert {k for k, v in by_country.items() if v >= 0.01 + 1e-9} <= set(shares)
+        for key, share in shares.items():
+            assert share == pytest.approx(by_country[key], abs=2e-6)
+
+
+def loop(c3_share: float | None) -> Projection:
+    """F makes P from A (C1); C1 makes A from X, a tenth bought from C2, the rest from
+    C3 (when given a share); C2 makes X from A, bought from C1: a loop."""
+    rows = [("C1", "F", "A", None), ("C2", "C1", "X", None), ("C1", "C2", "A", None)]
+    facts: list[dict[str, Any]] = [{"share": 1.0}, {"share": 0.1}, {"share": 1.0}]
+    if c3_share is not None:
+        rows.append(("C3", "C1", "X", None))
+        facts.append({"share": c3_share})
+    companies = {"F": "DE", "C1": "DE", "C2": "CN", "C3": "TW"}
+    return build(companies, rows, [("P", "A"), ("A", "X")], {}, [], ("P",), None, None, facts)
+
+
+def test_exposure_follows_a_supply_loop_until_it_settles() -> None:
+    g = loop(c3_share=0.9)
+    c = analyze(g).concentration
+    # C1 delivers 1 + 1/10 + 1/100 + ... = 10/9 units of A, all that is needed (1 by F,
+    # 1/9 by C2); of the 10/9 units of X it needs, C2 delivers a tenth and C3 the rest
+    assert {e.company_id: e.exposure for e in c.exposure} == {"C1": 1.0, "C2": 0.1, "C3": 0.9}
+    assert not c.exposure_truncated
+    walked = naive_exposure(g, "P")
+    assert walked is not None and walked[0][("C1", "A")] == pytest.approx(1.0)
+
+
+def test_a_loop_that_never_shrinks_is_cut_and_flagged() -> None:
+    c = analyze(loop(c3_share=None)).concentration  # C2 is the sole source of X
+    assert c.exposure_truncated and naive_exposure(loop(c3_share=None), "P") is None
 
 
 def test_the_demo_hhi_rows_name_their_basis_and_flag_high_concentration(demo: Analysis) -> None:

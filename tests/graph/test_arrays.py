@@ -72,6 +72,17 @@ def test_find_gives_each_position_or_minus_one(present: set[int], wanted: list[i
     assert arrays.find(values, np.array(wanted, dtype=np.int64)).tolist() == expected
 
 
+names = st.sets(st.text("ABC", max_size=3), max_size=12)
+
+
+@given(names, names)
+def test_union_merges_two_sorted_sets_of_names(a: set[str], b: set[str]) -> None:
+    left, right = np.array(sorted(a), dtype=object), np.array(sorted(b), dtype=object)
+    merged, at_left, at_right = arrays.union(left, right)
+    assert merged.tolist() == sorted(a | b)
+    assert merged[at_left].tolist() == sorted(a) and merged[at_right].tolist() == sorted(b)
+
+
 @settings(max_examples=300)
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=30))
 def test_ranges_lists_each_run_in_turn(runs: list[tuple[int, int]]) -> None:
