@@ -172,7 +172,7 @@ def undirected_projection(ctx: Context, base: _Numbering | None = None) -> Numbe
     for dependent, providers in ctx.model.all_providers.items():
         for p in providers:
             edges.append((num.one("company", dependent), num.one("company", p)))
-    return Numbered(num.labels, edges)
+    return Numbered(num.labels, edges, num.index)
 
 
 def flow_graph(ctx: Context, base: _Numbering | None = None) -> Numbered:
@@ -224,7 +224,7 @@ def product_dominators(ctx: Context, f: Numbered | None = None) -> dict[str, tup
     idom = rx.immediate_dominators(f.directed(), root)
     product_node = f.index.get("product", {})
     lines: dict[int, list[int]] = defaultdict(list)
-    for line, u in sorted(f.index.get("input", {}).items(), key=lambda kv: kv[1]):
+    for line, u in f.index.get("input", {}).items():
         lines[product_node[line.split("\x1f")[0]]].append(u)
     out: dict[str, tuple[str, ...]] = {}
     for p in ctx.model.products:
