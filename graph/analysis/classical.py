@@ -127,13 +127,12 @@ class _Numbering:
 def _companies_and_sites(ctx: Context) -> _Numbering:
     """Companies, then sites, then any company or site only a supply row names."""
     num = _Numbering()
-    company = num.add("company", ctx.companies)
-    site = num.add("site", ctx.sites)
+    num.add("company", ctx.companies)
+    num.add("site", ctx.sites)
     m = ctx.model
-    named = set(m.codes("supplier")[1].tolist()) | set(m.codes("buyer")[1].tolist())
-    num.add("company", sorted(named - company.keys()))
-    sites = {x for x in m.codes("site")[1].tolist() if x}
-    num.add("site", sorted(sites - site.keys()))
+    # the rows' ids, sorted (suppliers and buyers share one set): the new ones are added
+    num.add("company", m.codes("supplier")[1].tolist())
+    num.add("site", (x for x in m.codes("site")[1].tolist() if x))
     return num
 
 

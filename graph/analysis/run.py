@@ -271,9 +271,11 @@ def _structure(
         strict=True,
     ):
         sole[supplier].add(item)
-    country_stops: dict[str, set[str]] = defaultdict(set)
+    stopping: dict[str, set[str]] = defaultdict(set)
     for s in outages:
-        country_stops[s.node_id].add(s.product_id)
+        stopping[s.node_id].add(s.product_id)
+    # one sorted tuple per country, shared by its companies (hundreds of products each)
+    country_stops = {cc: tuple(sorted(ps)) for cc, ps in stopping.items()}
     out = {}
     for c, d in ctx.companies.items():
         cc = d.get("country")
@@ -283,7 +285,7 @@ def _structure(
             exposure.get(c, 0.0),
             c in converging,
             tuple(sorted(sole.get(c, ()))),
-            tuple(sorted(country_stops.get(str(cc), ()))) if cc else (),
+            country_stops.get(str(cc), ()) if cc else (),
         )
     del nec
     return out
