@@ -95,11 +95,14 @@ class Numbered:
 
 
 class _Numbering:
-    """Integers for the nodes, by kind: ``index[kind][id]``, and ``labels`` back."""
+    """Integers for the nodes, by kind: ``index[kind][id]``, and ``labels`` back;
+    ``ends``: the supplier, shipping site (-1 for none) and buyer node of every supply
+    row, once :func:`_companies_and_sites` has numbered them."""
 
     def __init__(self) -> None:
         self.labels: list[Node] = []
         self.index: dict[str, dict[str, int]] = defaultdict(dict)
+        self.ends: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, kind: str, ids: Iterable[str]) -> dict[str, int]:
         table = self.index[kind]
@@ -121,39 +124,40 @@ class _Numbering:
         twin = _Numbering()
         twin.labels = list(self.labels)
         twin.index.update((kind, dict(table)) for kind, table in self.index.items())
+        twin.ends = self.ends  # numbers of nodes both have: shared, never written
         return twin
 
 
 def _companies_and_sites(ctx: Context) -> _Numbering:
-    """Companies, then sites, then any company or site only a supply row names."""
+    """Companies, then sites, then any company or site only a supply row names; with
+    the node numbers of every supply row's ends."""
     num = _Numbering()
     num.add("company", ctx.companies)
     num.add("site", ctx.sites)
     m = ctx.model
     # the rows' ids, sorted (suppliers and buyers share one set): the new ones are added
-    num.add("company", m.codes("supplier")[1].tolist())
-    num.add("site", (x for x in m.codes("site")[1].tolist() if x))
+    company = num.add("company", m.codes("supplier")[1].tolist())
+    site = num.add("site", (x for x in m.codes("site")[1].tolist() if x))
+    supplier, buyer = _numbers(ctx, ("supplier", "buyer"), company)
+    (via,) = _numbers(ctx, ("site",), site)
+    num.ends = supplier, via, buyer
     return num
 
 
-def _numbers(ctx: Context, column: str, table: dict[str, int]) -> np.ndarray:
-    """The node number of each supply row's id in ``column`` (-1 where it names none),
-    looking each distinct id up once."""
-    code, ids = ctx.model.codes(column)
+def _numbers(ctx: Context, columns: tuple[str, ...], table: dict[str, int]) -> list[np.ndarray]:
+    """The node number of each supply row's id in each of ``columns`` (-1 where it
+    names none), looking each distinct id up once: the columns share their ids."""
+    ids = ctx.model.codes(columns[0])[1]
     known = np.array([table.get(x, -1) if x else -1 for x in ids] + [-1], dtype=np.int64)
-    numbers: np.ndarray = known[code]  # code -1 (no id) reads the trailing -1
-    return numbers
+    # code -1 (no id) reads the trailing -1
+    return [known[ctx.model.codes(c)[0]] for c in columns]
 
 
-def _supply_ends(
-    ctx: Context, company: dict[str, int], site: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _supply_ends(num: _Numbering) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Supplier, shipping site (-1 for none) and buyer node of every supply row."""
-    return (
-        _numbers(ctx, "supplier", company),
-        _numbers(ctx, "site", site),
-        _numbers(ctx, "buyer", company),
-    )
+    if num.ends is None:
+        raise ValueError("supply rows not numbered: use _companies_and_sites")
+    return num.ends
 
 
 def undirected_projection(ctx: Context, base: _Numbering | None = None) -> Numbered:
@@ -165,7 +169,7 @@ def undirected_projection(ctx: Context, base: _Numbering | None = None) -> Numbe
     for d in ctx.sites.values():
         num.add("company", (str(d["company_id"]),))
     edges = [(company[str(d["company_id"])], site[s]) for s, d in ctx.sites.items()]
-    supplier, via, buyer = _supply_ends(ctx, company, site)
+    supplier, via, buyer = _supply_ends(num)
     start = np.where(via >= 0, via, supplier)
     edges += zip(start.tolist(), buyer.tolist(), strict=True)
     for dependent, providers in ctx.model.all_providers.items():
@@ -180,7 +184,7 @@ def flow_graph(ctx: Context, base: _Numbering | None = None) -> Numbered:
     m = ctx.model
     num = _companies_and_sites(ctx) if base is None else base
     company, site = num.index["company"], num.index["site"]
-    supplier, via, buyer = _supply_ends(ctx, company, site)
+    supplier, via, buyer = _supply_ends(num)
     shipped = via >= 0
     edges: list[tuple[int, int]] = list(
         zip(

@@ -132,7 +132,19 @@ class Convergence:
     tier: int | None
     tier1_dependents: tuple[str, ...]  # tier-1 suppliers that cannot deliver without it
     products: tuple[tuple[str, float], ...]  # (product, exposure) at or above MAJORITY
-    sentence: str
+
+    _json_extra: ClassVar[tuple[str, ...]] = ("sentence",)
+
+    @property
+    def sentence(self) -> str:
+        """Made when read: hundreds of thousands are found at scale, few are read."""
+        deps, n, q = self.tier1_dependents, len(self.tier1_dependents), len(self.products)
+        parts = [
+            f"{n} tier-1 suppliers ({', '.join(deps[:5])}{', ...' if n > 5 else ''}) cannot deliver without it"
+        ]
+        if q >= 2:
+            parts.append(f"{q} products get at least half of an input through it")
+        return f"{self.company_id} (tier {self.tier}): " + "; ".join(parts) + "."
 
 
 @dataclass(frozen=True, slots=True)
@@ -763,22 +775,14 @@ def _convergence(
     dependents = names[by].tolist()
     product_ids = product_names[rank].tolist()
     values = exposure.tolist()
-    out = []
-    for k in ranked.tolist():
-        c, t, a, n, p, q = (
-            found[k],
+    found_, a, n = found.tolist(), starts.tolist(), runs.tolist()
+    p, q = first.tolist(), count.tolist()
+    return [
+        Convergence(
+            found_[k],
             tiers[k],
-            int(starts[k]),
-            int(runs[k]),
-            int(first[k]),
-            int(count[k]),
+            tuple(dependents[a[k] : a[k] + n[k]]),  # ids in order
+            tuple(zip(product_ids[p[k] : p[k] + q[k]], values[p[k] : p[k] + q[k]], strict=True)),
         )
-        deps = tuple(dependents[a : a + n])  # ids in order
-        prods = tuple(zip(product_ids[p : p + q], values[p : p + q], strict=True))
-        parts = [
-            f"{n} tier-1 suppliers ({', '.join(deps[:5])}{', ...' if n > 5 else ''}) cannot deliver without it"
-        ]
-        if q >= 2:
-            parts.append(f"{q} products get at least half of an input through it")
-        out.append(Convergence(c, t, deps, prods, f"{c} (tier {t}): " + "; ".join(parts) + "."))
-    return out
+        for k in ranked.tolist()
+    ]

@@ -33,7 +33,11 @@ from typing import Any
 import numpy as np
 
 from tierscope.graph.analysis import arrays
-from tierscope.graph.analysis.concentration import Concentration, HiddenConcentration
+from tierscope.graph.analysis.concentration import (
+    Concentration,
+    Convergence,
+    HiddenConcentration,
+)
 from tierscope.graph.analysis.context import DEFAULT_RECOVERY_DAYS, Context
 from tierscope.graph.analysis.coverage import KEY_SEGMENTS, Coverage, Structure
 from tierscope.graph.analysis.results import Rows
@@ -126,6 +130,24 @@ class _HiddenTold:
         }
 
 
+class _ConvergenceTold:
+    """A convergence point's sentence and evidence, read from it when asked: hundreds
+    of thousands are found at scale."""
+
+    __slots__ = ("conv",)
+
+    def __init__(self, conv: Convergence) -> None:
+        self.conv = conv
+
+    @property
+    def sentence(self) -> str:
+        return self.conv.sentence
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        return {"tier1_dependents": list(self.conv.tier1_dependents), "tier": self.conv.tier}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One entry of the register; ``sentence`` and ``evidence`` come from ``told``."""
@@ -134,7 +156,7 @@ class Finding:
     severity: str
     subject_id: str
     subject_type: str  # "company", "site", "country", "person"
-    told: Told | _SpofTold | _HiddenTold = field(repr=False, compare=False)
+    told: Told | _SpofTold | _HiddenTold | _ConvergenceTold = field(repr=False, compare=False)
     revenue_at_stake: float | None = None
     products: tuple[str, ...] = ()
     rank: int = 0
@@ -280,15 +302,14 @@ def build(
         if conv.company_id in spof_nodes:
             continue
         out.append(
-            _found(
+            Finding(
                 "convergence",
                 "high",
                 conv.company_id,
                 "company",
-                conv.sentence,
+                _ConvergenceTold(conv),
                 None,
                 tuple(p for p, _ in conv.products),
-                {"tier1_dependents": list(conv.tier1_dependents), "tier": conv.tier},
             )
         )
     # relationship coverage
