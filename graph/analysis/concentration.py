@@ -487,11 +487,11 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     to_item_t = to_item.T.tocsr()
     # sorted codes: rows sort as numbers in the order of the names they stand for
     g_company, companies = dc.company, dc.companies
-    company_tier = np.array([ctx.tier(c) for c in companies.tolist()], dtype=object)
-    g_tier = company_tier[g_company]
-    g_deep = np.array([t is not None and t >= 2 for t in company_tier.tolist()], dtype=bool)[
-        g_company
-    ]
+    company_tier = [ctx.tier(c) for c in companies.tolist()]
+    g_tier = np.array(company_tier, dtype=object)[g_company]
+    # the same as integers, -1 for none: read by the millions of exposure rows
+    tier_number = np.array([-1 if t is None else t for t in company_tier], dtype=np.int64)
+    g_deep = (tier_number >= 2)[g_company]
     product_names = np.array(sorted(m.products), dtype=object)
     # countries: per (item, country) group of supply rows
     row_item, item_ids = m.codes("item")  # the same ids as rc.items
@@ -579,12 +579,16 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     # exposures: ids as codes into the distinct ids (tens of millions of rows at scale)
     ex_rank, gi, value = (np.concatenate(c) for c in zip(*exposure_parts, strict=True))
     del exposure_parts
-    tiers = g_tier[gi]
+    ex_company = g_company[gi]
+    # integers when every company has a tier (the usual case), else an object per row
+    tiers = tier_number[ex_company]
+    if (tiers < 0).any():
+        tiers = g_tier[gi]
     exposures = Rows(
         Exposure,
         {
             "product_id": arrays.categorical(ex_rank, product_names),
-            "company_id": arrays.categorical(g_company[gi], companies),
+            "company_id": arrays.categorical(ex_company, companies),
             "tier": tiers,
             "exposure": value,
             "item_id": arrays.categorical(dc.item[gi], dc.items),
@@ -627,7 +631,7 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         product_names,
         companies,
     )
-    del ex_rank, gi, value, tiers, majority
+    del ex_rank, gi, value, tiers, majority, ex_company
     return Concentration(
         hhi,
         exposures,
