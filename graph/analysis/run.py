@@ -274,7 +274,7 @@ def _structure(
     stopping: dict[str, set[str]] = defaultdict(set)
     for s in outages:
         stopping[s.node_id].add(s.product_id)
-    # one sorted tuple per country, shared by its companies (hundreds of products each)
+    # one sorted tuple per country, shared by its companies (sorted once, not per company)
     country_stops = {cc: tuple(sorted(ps)) for cc, ps in stopping.items()}
     out = {}
     for c, d in ctx.companies.items():

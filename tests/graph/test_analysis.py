@@ -206,8 +206,11 @@ def test_exposure_rows_are_one_per_product_and_company_largest_first(g: Projecti
 def test_propagated_exposure_equals_the_sum_over_every_path(g: Projection) -> None:
     """Each product's exposure to every company, and each item's share from every
     country, equal the sum over every path (loops included, where it settles)."""
-    c = analyze(g).concentration
+    a = analyze(g)
+    c = a.concentration
     assume(not c.exposure_truncated)
+    assert a.context is not None
+    assert all(e.tier == a.context.tier(e.company_id) for e in c.exposure)
     for p in ("P", "Q"):
         walked = naive_exposure(g, p)
         if walked is None:  # a loop whose sum does not settle: truncated above
@@ -298,9 +301,31 @@ def test_hidden_concentration_finds_china_behind_dual_sourced_magnets(demo: Anal
     assert all(h.tier is None or h.tier >= 2 for h in demo.concentration.hidden)
 
 
+def test_exposure_tiers_are_the_companies_tiers(demo: Analysis) -> None:
+    """Kept as integers when every company has a tier (as here), read as ints."""
+    exposure = demo.concentration.exposure
+    assert exposure.column("tier").dtype.kind == "i"
+    assert demo.context is not None
+    assert all(e.tier == demo.context.tier(e.company_id) for e in exposure)
+    assert {e.tier for e in exposure} >= {1, 2}
+
+
 def test_convergence_names_tks_behind_both_ems_partners(demo: Analysis) -> None:
     conv = {c.company_id: c for c in demo.concentration.convergence}
     assert set(conv["TKS"].tier1_dependents) >= {"KESTREL", "PENANG"}
+    # the sentence is derived when read, and still written to JSON and CSV
+    sentence = conv["TKS"].sentence
+    assert sentence.startswith("TKS (tier 2): ") and "cannot deliver without it" in sentence
+    written = {c["company_id"]: c for c in demo.to_dict()["concentration"]["convergence"]}
+    assert written["TKS"]["sentence"] == sentence
+    frame = demo.frames()["convergence"].set_index("company_id")
+    assert frame.loc["TKS", "sentence"] == sentence
+    # a convergence finding of the register reads its sentence and evidence from the point
+    for f in demo.register:
+        if f.kind == "convergence":
+            c = conv[f.subject_id]
+            assert f.sentence == c.sentence
+            assert f.evidence == {"tier1_dependents": list(c.tier1_dependents), "tier": c.tier}
 
 
 # -- coverage, segments, KPIs -------------------------------------------------------
