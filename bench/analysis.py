@@ -163,12 +163,15 @@ def _own(g: Any) -> None:
     for _, d in g.nodes(data=True):
         for _ in d.values():
             pass
-    for adjacency in (g.succ, g.pred):
-        for _, neighbours in adjacency.items():
-            for _, keys in neighbours.items():
-                for _, d in keys.items():
-                    for _ in d.values():
-                        pass
+    for _, neighbours in g.succ.items():
+        for _, keys in neighbours.items():
+            for _, d in keys.items():
+                for _ in d.values():
+                    pass
+    # the predecessors' dictionaries hold the same edge dictionaries: their own level only
+    for _, neighbours in g.pred.items():
+        for _ in neighbours.items():
+            pass
 
 
 def _one_run(companies: int, holder: list[Any], evidence: bool) -> dict[str, Any]:
