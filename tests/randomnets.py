@@ -72,7 +72,9 @@ def networks(draw: st.DrawFn, facts: bool = False) -> Projection:
     for c in names:
         for k in range(draw(st.integers(0, 2))):
             sites[f"S-{c}-{k}"] = (c, draw(st.sampled_from(COUNTRIES)))
-    supplies: dict[tuple[str, str, str], str | None] = {}
+    # one row per (supplier, buyer, item, site): a supplier may ship the same item to
+    # the same buyer from two sites (two rows, one supplier)
+    supplies: set[tuple[str, str, str, str | None]] = set()
     for _ in range(draw(st.integers(0, 16))):
         a = draw(st.sampled_from(names[1:]))
         b = draw(st.sampled_from(names))
@@ -80,8 +82,15 @@ def networks(draw: st.DrawFn, facts: bool = False) -> Projection:
         if a == b:
             continue
         own = [s for s, (c, _) in sites.items() if c == a]
-        site = draw(st.sampled_from([None, *own]))
-        supplies[(a, b, item)] = site
+        supplies.add((a, b, item, draw(st.sampled_from([None, *own]))))
+    # distributor chains: a buyer passes on what it buys, bought from a maker
+    for _ in range(draw(st.integers(0, 3))):
+        if not supplies:
+            break
+        a, _, item, _ = draw(st.sampled_from(sorted(supplies, key=str)))
+        maker = draw(st.sampled_from(names[1:]))
+        if maker != a:
+            supplies.add((maker, a, item, None))
     # BOM edges may point "backwards" too: loops through supplies are then possible
     bom = draw(st.lists(st.tuples(st.sampled_from(ITEMS), st.sampled_from(ITEMS[2:])), max_size=8))
     bom_set = sorted({(a, b) for a, b in bom if a != b and ITEMS.index(a) < ITEMS.index(b)})
@@ -89,7 +98,7 @@ def networks(draw: st.DrawFn, facts: bool = False) -> Projection:
         st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names[1:])), max_size=3)
     )
     crit = sorted({(a, b) for a, b in critical if a != b})
-    rows = [(a, b, i, s) for (a, b, i), s in sorted(supplies.items())]
+    rows = sorted(supplies, key=lambda r: (r[0], r[1], r[2], r[3] or ""))
     if not facts:
         return build(companies, rows, bom_set, sites, crit)
     days = st.sampled_from([0.0, 5.0, 14.0, 30.0, 60.0])
@@ -102,8 +111,9 @@ def networks(draw: st.DrawFn, facts: bool = False) -> Projection:
     recovery = {x: draw(days) for x in [*names, *sites] if draw(st.booleans())}
     supply_facts = []
     for _ in rows:
-        share = draw(st.one_of(st.none(), st.sampled_from([0.1, 0.3, 0.6, 1.0])))
-        spend = draw(st.one_of(st.none(), st.sampled_from([1e3, 5e4, 2e6])))
+        # 0 is a value: a qualified alternate that ships nothing today
+        share = draw(st.one_of(st.none(), st.sampled_from([0.0, 0.1, 0.3, 0.6, 1.0])))
+        spend = draw(st.one_of(st.none(), st.sampled_from([0.0, 1e3, 5e4, 2e6])))
         row: dict[str, Any] = {}
         if share is not None:
             row["share"] = share
@@ -222,37 +232,70 @@ def naive_exposure(
             where = site[d["site_id"]].get("country") if d.get("site_id") else None
             where = where or comp[u[1]].get("country") or "?"
             rows.setdefault((v[1], d["item_id"]), []).append((u[1], where, d))
-    weights: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
-    for key, found in rows.items():  # share, else annual spend, else an equal split
-        for basis in ("share", "annual_spend", None):
-            if basis is None or all((d.get(basis) or 0) > 0 for _, _, d in found):
-                w = [float(d[basis]) if basis else 1.0 for _, _, d in found]
-                weights[key] = [(s, cc, x / sum(w)) for (s, cc, _), x in zip(found, w, strict=True)]
-                break
+    weights = {
+        key: [(s, cc, w) for (s, cc, _), w in zip(found, naive_shares(found), strict=True)]
+        for key, found in rows.items()
+    }
+    products = {
+        n[1] for n, d in g.nodes(data=True) if n[0] == "Item" and d.get("kind") == "product"
+    }
     through: dict[tuple[str, str], float] = {}
     shipped: dict[tuple[str, str], float] = {}
     need: dict[str, float] = {}
-    frontier = {(focal, product): 1.0}  # what paths of the current length deliver
+    # what paths of the current length deliver, by (company, item, countries the
+    # unit already left on its way through distributors of that item)
+    frontier: dict[tuple[str, str, frozenset[str]], float] = {(focal, product, frozenset()): 1.0}
     for _ in range(rounds):
         if not frontier or max(frontier.values()) < 1e-15:
             break
         if max(frontier.values()) > 1e9:  # a loop that multiplies its need
             return None
-        longer: dict[tuple[str, str], float] = {}
-        for (c, i), q in frontier.items():
+        longer: dict[tuple[str, str, frozenset[str]], float] = {}
+        for (c, i, left), q in frontier.items():
             through[(c, i)] = through.get((c, i), 0.0) + q
             # a company that receives what it delivers needs only that
             own = (c, i) in rows
             needed = [i] if own else sorted(bom.get(i) or {j for b, j in rows if b == c})
+            # what it passes on is no new need (the product's own need is), and a unit
+            # passed on counts once for each country it leaves
+            uses = not own or (c == focal and i in products)
             for j in needed:
-                need[j] = need.get(j, 0.0) + q
+                before = frozenset() if uses else left
+                if uses:
+                    need[j] = need.get(j, 0.0) + q
                 for s, cc, w in weights.get((c, j), []):
-                    shipped[(j, cc)] = shipped.get((j, cc), 0.0) + q * w
-                    longer[(s, j)] = longer.get((s, j), 0.0) + q * w
+                    if cc not in before:
+                        shipped[(j, cc)] = shipped.get((j, cc), 0.0) + q * w
+                    up = (s, j, before | {cc})
+                    longer[up] = longer.get(up, 0.0) + q * w
         frontier = longer
     else:
         return None
     return (
         {k: v / need[k[1]] for k, v in through.items() if need.get(k[1], 0) > 0},
-        {k: v / need[k[0]] for k, v in shipped.items()},
+        {k: v / need[k[0]] for k, v in shipped.items() if need.get(k[0], 0) > 0},
     )
+
+
+def naive_shares(rows: list[tuple[str, Any, dict[str, Any]]]) -> list[float]:
+    """DESIGN.md's normalised shares of one (buyer, item)'s supply rows
+    ``(supplier, anything, row facts)``, word for word: ``share`` where every row has
+    one, else ``annual_spend`` where every row has it, else an equal split; a value of
+    0 is a value, a basis whose values are all 0 gives way to the next; an equal
+    split gives each supplier the same part, shared equally by its rows."""
+    for basis in ("share", "annual_spend"):
+        values = [d.get(basis) for _, _, d in rows]
+        if all(v is not None for v in values) and sum(values) > 0:
+            return [float(v) / sum(values) for v in values]
+    suppliers = [s for s, _, _ in rows]
+    per = {s: 1.0 / len(set(suppliers)) for s in suppliers}
+    return [per[s] / suppliers.count(s) for s in suppliers]
+
+
+def naive_basis(rows: list[tuple[str, Any, dict[str, Any]]]) -> str:
+    """The basis :func:`naive_shares` uses."""
+    for basis in ("share", "annual_spend"):
+        values = [d.get(basis) for _, _, d in rows]
+        if all(v is not None for v in values) and sum(values) > 0:
+            return basis
+    return "equal"

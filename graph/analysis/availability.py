@@ -347,25 +347,38 @@ class SupplyModel:
 
     def normalise_shares(self) -> None:
         """Shares of every (buyer, item) that sum to one, and the basis used (DESIGN.md):
-        ``share`` where every supplier has one, else ``annual_spend`` where every one
-        has it, else an equal split. Computed over all rows at once (millions at scale)."""
+        ``share`` where every supply row has one, else ``annual_spend`` where every one
+        has it, else an equal split. A value of 0 is a value (only an empty cell is
+        missing); a basis whose values are all 0 gives way to the next. Rows of one
+        supplier (say from two sites) are one supplier: their values add up, and an
+        equal split gives each supplier the same part, shared equally by its rows.
+        Computed over all rows at once (millions at scale)."""
         n = len(self.supplies)
         k = self.inbound_keys
         counts = np.diff(k.bounds)
-        keys = range(len(counts))
+        n_keys = len(counts)
         key = np.empty(n, dtype=np.int64)
-        key[k.rows] = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        key[k.rows] = np.repeat(np.arange(n_keys, dtype=np.int64), counts)
 
         def valid(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """The values (0 where missing), and per key whether every row has one > 0."""
-            ok = v > 0  # NaN (missing) is not
-            return np.where(ok, v, 0.0), np.bincount(key, weights=ok, minlength=len(keys)) == counts
+            """The values (0 where missing), and per key whether every row has one and
+            they do not all add up to 0."""
+            ok = v >= 0  # NaN (missing) is not
+            value = np.where(ok, v, 0.0)
+            every = np.bincount(key, weights=ok, minlength=n_keys) == counts
+            return value, every & (np.bincount(key, weights=value, minlength=n_keys) > 0)
 
         share, by_share = valid(self.supplies.share)
         spend, by_spend = valid(self.supplies.spend)
         by_spend &= ~by_share
-        weight = np.where(by_share[key], share, np.where(by_spend[key], spend, 1.0))
-        total = np.bincount(key, weights=weight, minlength=len(keys))
+        # an equal split per supplier: each row gets 1 / (its supplier's rows in the key)
+        supplier, companies = self.codes("supplier")
+        _, pair = arrays.unique_inverse(key * max(len(companies), 1) + supplier)
+        same_supplier = np.bincount(pair)[pair] if n else np.zeros(0)
+        weight = np.where(
+            by_share[key], share, np.where(by_spend[key], spend, 1.0 / np.maximum(same_supplier, 1))
+        )
+        total = np.bincount(key, weights=weight, minlength=n_keys)
         self.shares = (weight / total[key]).tolist() if n else []
         self.row_basis = np.where(by_share, 0, np.where(by_spend, 1, 2)).astype(np.int8)[key]
 

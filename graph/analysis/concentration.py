@@ -457,9 +457,10 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         )
     fg = _flow_graph(ctx)
     dc, rc = gg.deliver_codes, gg.receive_codes
-    # The need for each item in each product's tree: what flows to its recorded
-    # suppliers, plus what is needed where nobody is recorded (unmapped, counted as
-    # coming from nowhere known), so shares are of the whole need.
+    # The need for each item in each product's tree: what the buyers who *use* it
+    # need (to make something else, or the product itself), recorded suppliers or
+    # not (unmapped need counts as coming from nowhere known), so shares are of the
+    # whole need. A distributor's re-purchase of what it passes on is no extra need.
     unmapped_goal = np.repeat(
         np.arange(len(gg.deliver), dtype=np.int64), np.diff(gg.unmapped.bounds)
     )
@@ -468,10 +469,17 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     items = np.union1d(rc.items, unmapped_item).astype(object)
     n_items = len(items)
     supplied_pos = np.searchsorted(items, rc.items)  # rc.items' codes -> items
-    # receive goals by the flow graph's numbers (as the flows are)
-    to_item = sparse.csr_matrix(
-        (np.ones(len(rc.item)), (supplied_pos[rc.item], fg.receive_at)),
-        shape=(n_items, len(gg.receive)),
+    need, passed = _use_links(ctx)
+    need_item = supplied_pos[rc.item[need.need_receive]]
+    use = sparse.csr_matrix(
+        (
+            np.ones(len(need_item) + len(unmapped_goal)),
+            (
+                np.r_[need_item, np.searchsorted(items, unmapped_item)],
+                np.r_[need.need_goal, unmapped_goal],
+            ),
+        ),
+        shape=(n_items, len(gg.deliver)),
     )
     unmapped = sparse.csr_matrix(
         (np.ones(len(unmapped_goal)), (np.searchsorted(items, unmapped_item), unmapped_goal)),
@@ -484,7 +492,11 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     # the focal company's own goals, for the tier-1 view
     focal_goals = np.flatnonzero(dc.company == dc.code_of(m.focal))
     unmapped_focal = unmapped[:, focal_goals]
-    to_item_t = to_item.T.tocsr()
+    # receive goals (by the flow graph's numbers) -> their items: the tier-1 view
+    to_item_t = sparse.csr_matrix(
+        (np.ones(len(rc.item)), (fg.receive_at, supplied_pos[rc.item])),
+        shape=(len(gg.receive), n_items),
+    )
     # sorted codes: rows sort as numbers in the order of the names they stand for
     g_company, companies = dc.company, dc.companies
     company_tier = [ctx.tier(c) for c in companies.tolist()]
@@ -498,8 +510,13 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
     countries = f.country.names
     key, grp = arrays.unique_inverse(row_item * len(countries) + f.country.code)
     grp = grp.reshape(-1)
-    gm = sparse.csr_matrix((f.share, (grp, fg.row_receive)), shape=(len(key), len(gg.receive)))
-    gm_t = gm.T.tocsr()
+    shape = (len(key), len(gg.receive))
+    # what each row ships from its country, once per unit: a unit a distributor passes
+    # on counts for a country only at the last row of its chain there
+    fresh = 1.0 - _touched_before(ctx, f.country.code, passed)
+    gm = sparse.csr_matrix((f.share * fresh, (grp, fg.row_receive)), shape=shape)
+    # the tier-1 view: what the focal company's own rows show
+    gm_t = sparse.csr_matrix((f.share, (grp, fg.row_receive)), shape=shape).T.tocsr()
     key_item_code, key_country = key // len(countries), key % len(countries)
     key_item = supplied_pos[key_item_code]
     focal_buys = np.zeros(len(item_ids), dtype=bool)
@@ -522,7 +539,7 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         # flows, need per item and the rest: one row per product of the chunk
         w_g, w_r, first, its, cut = _flows(ctx, fg, products)
         iterations, truncated = max(iterations, its), truncated or cut
-        total = _each(to_item, w_r) + _each(unmapped, w_g)
+        total = _each(use, w_g)
         # the same, for what the focal company needs itself (the tier-1 view)
         total_first = (first @ to_item_t).toarray() + _each(unmapped_focal, w_g[:, focal_goals])
 
@@ -641,6 +658,95 @@ def concentration(ctx: Context, nec: Necessity) -> Concentration:
         iterations,
         truncated,
     )
+
+
+class _NeedLinks(NamedTuple):
+    need_goal: np.ndarray
+    need_receive: np.ndarray
+
+
+def _use_links(ctx: Context) -> tuple[_NeedLinks, _NeedLinks]:
+    """The goal graph's needs but for a pass-through: deliver goal (c, i) needing
+    receive goal (c, i) (a distributor, or a second source, passes on what it
+    buys); and the pass-throughs. The focal company's products stay: their need
+    is the product's own."""
+    gg, m = ctx.goals, ctx.model
+    dc, rc = gg.deliver_codes, gg.receive_codes
+    link = gg.links()
+    g, r = link.need_goal, link.need_receive
+    # the deliver goals' company and item codes as codes of the receive goals' ids
+    company = arrays.find(rc.companies, dc.companies)[dc.company[g]]
+    item = arrays.find(rc.items, dc.items)[dc.item[g]]
+    through = (company == rc.company[r]) & (item == rc.item[r])
+    focal = dc.code_of(m.focal)
+    product = np.zeros(len(dc.items), dtype=bool)
+    at = arrays.find(dc.items, np.array(sorted(m.products), dtype=object))
+    product[at[at >= 0]] = True
+    through &= ~((dc.company[g] == focal) & product[dc.item[g]])
+    return _NeedLinks(g[~through], r[~through]), _NeedLinks(g[through], r[through])
+
+
+def _touched_before(
+    ctx: Context, country: np.ndarray, passed: _NeedLinks, max_rounds: int = 64
+) -> np.ndarray:
+    """For each supply row, the fraction of what it ships that already left the row's
+    country further up its pass-through chain (0 unless its supplier passes on what
+    it buys, e.g. a distributor buying from a maker in the same country).
+
+    ``country``: each row's country code; ``passed``: the pass-through links
+    (deliver goal (s, j) needing receive goal (s, j)). With ``P(t, cc)`` the
+    fraction of what receive goal ``t`` gets that left ``cc`` somewhere up its
+    chain, ``P(t, cc) = sum over rows k into t of share_k * (1 if k ships from
+    cc, else P(up_k, cc))``, ``up_k`` the receive goal of row ``k``'s supplier
+    where it passes the item on; solved by rounds from 0 over the (t, cc) pairs
+    that are read (at most ``max_rounds``: chains are a few distributors long).
+    """
+    gg, m = ctx.goals, ctx.model
+    n = len(m.supplies)
+    out = np.zeros(n)
+    if len(passed.need_goal) == 0 or n == 0:
+        return out
+    up_of_goal = np.full(len(gg.deliver), -1, dtype=np.int64)
+    up_of_goal[passed.need_goal] = passed.need_receive
+    up = up_of_goal[gg.row_goal]  # each row's supplier's receive goal of the item, or -1
+    keys = m.inbound_keys
+    share = np.asarray(m.shares, dtype=float)
+    n_c = int(country.max(initial=0)) + 1
+    # the (t, cc) pairs read: from each row with an up, then up their chains
+    asked = arrays.unique(up[up >= 0] * n_c + country[up >= 0])
+    pairs = asked
+    while len(asked):
+        t, cc = asked // n_c, asked % n_c
+        counts = np.diff(keys.bounds)[t]
+        rows = keys.rows[arrays.ranges(keys.bounds[t], counts)]
+        cc = np.repeat(cc, counts)
+        more = (up[rows] >= 0) & (country[rows] != cc)
+        found = arrays.unique(up[rows[more]] * n_c + cc[more])
+        asked = found[arrays.find(pairs, found) < 0]
+        pairs = arrays.unique(np.r_[pairs, asked])
+    # the terms of each pair: its receive goal's rows
+    t, cc = pairs // n_c, pairs % n_c
+    counts = np.diff(keys.bounds)[t]
+    rows = keys.rows[arrays.ranges(keys.bounds[t], counts)]
+    term_pair = np.repeat(np.arange(len(pairs), dtype=np.int64), counts)
+    cc = np.repeat(cc, counts)
+    direct = country[rows] == cc
+    lookup = np.where(
+        (up[rows] >= 0) & ~direct, arrays.find(pairs, up[rows] * n_c + cc), -1
+    )
+    value: np.ndarray = np.zeros(len(pairs))
+    for _ in range(max_rounds):
+        read = np.where(lookup >= 0, value[np.maximum(lookup, 0)], 0.0)
+        new: np.ndarray = np.bincount(
+            term_pair, weights=share[rows] * np.where(direct, 1.0, read), minlength=len(pairs)
+        )
+        settled = float(np.abs(new - value).max(initial=0.0)) < 1e-12
+        value = new
+        if settled:
+            break
+    has = up >= 0
+    out[has] = value[arrays.find(pairs, up[has] * n_c + country[has])]
+    return np.minimum(out, 1.0)
 
 
 def _each(matrix: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:

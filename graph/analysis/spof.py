@@ -417,8 +417,33 @@ def single_points_of_failure(nec: Necessity, countries: bool = False) -> list[Si
     return out
 
 
-def _fmt_share(share: float | None) -> str:
-    return "" if share is None else f" ({share:.0%})"
+def _by_supplier(
+    rows: tuple[tuple[str, float | None, str | None], ...],
+) -> list[tuple[str, float | None, list[str]]]:
+    """Supply rows (supplier, share, site) as one entry per supplier, in the order
+    they first come: its shares added up, its sites in order (a supplier shipping
+    from two sites is one supplier)."""
+    out: dict[str, tuple[float | None, list[str]]] = {}
+    for supplier, share, site in rows:
+        total, sites = out.get(supplier, (None, []))
+        if share is not None:
+            total = (total or 0.0) + share
+        out[supplier] = (total, [*sites, site] if site and site not in sites else sites)
+    return [(supplier, share, sites) for supplier, (share, sites) in out.items()]
+
+
+def _sites(sites: list[str]) -> str:
+    if len(sites) == 1:
+        return f"site {sites[0]}"
+    return f"sites {', '.join(sites[:-1])} and {sites[-1]}"
+
+
+def _fmt_supplier(supplier: str, share: float | None, sites: list[str]) -> str:
+    """``S1 (50%)``, or ``S2 (50%, from sites S2-A and S2-B)`` when it ships from several."""
+    parts = [] if share is None else [f"{share:.0%}"]
+    if len(sites) > 1:
+        parts.append(f"from {_sites(sites)}")
+    return f"{supplier} ({', '.join(parts)})" if parts else supplier
 
 
 def _explain(
@@ -510,12 +535,13 @@ def _explain(
         c, j = gg.receive[r]
         alts = gg.alternatives[r]
         sup = tuple((m.supplies[k].supplier, m.share_of(k), m.supplies[k].site) for _, _, k in alts)
-        if len(sup) == 1:
-            only, _, only_site = sup[0]
-            via = f" (shipping from site {only_site})" if only_site else ""
+        named = _by_supplier(sup)
+        if len(named) == 1:
+            only, _, only_sites = named[0]
+            via = f" (shipping from {_sites(only_sites)})" if only_sites else ""
             text = f"{only}{via} is the only supplier of {j} to {c}."
         else:
-            names = ", ".join(f"{s}{_fmt_share(sh)}" for s, sh, _ in sup)
+            names = ", ".join(_fmt_supplier(*x) for x in named)
             text = f"{c} buys {j} from {names}, and every one of them depends on {name}."
         steps.append(EvidenceStep("sources", c, j, text, suppliers=sup))
         for n, (g, site, _) in enumerate(alts):
