@@ -234,7 +234,9 @@ class Store:
             for rec in session.run(cypher.READ_NODES[label]):
                 yield rec["id"], rec["props"]
 
-    def read_relationships(self, rtype: str) -> Generator[tuple[str, str, dict[str, Any]], None, None]:
+    def read_relationships(
+        self, rtype: str
+    ) -> Generator[tuple[str, str, dict[str, Any]], None, None]:
         """Every relationship of ``rtype`` as (start id, end id, properties)."""
         with self._session() as session:
             for rec in session.run(cypher.READ_RELATIONSHIPS[rtype]):
