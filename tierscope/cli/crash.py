@@ -30,7 +30,7 @@ __all__ = ["ReportingGroup", "log_folder", "write_log"]
 class ReportingGroup(TyperGroup):
     """A command group whose commands end an unexpected exception in one line + a log."""
 
-    # ``ctx`` is the Context of the click that typer uses (its own copy since typer 0.20)
+    # ``ctx`` is a Context of the click that typer uses (recent typers vendor their own)
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
