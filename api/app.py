@@ -16,6 +16,7 @@ from tierscope.api import errors
 from tierscope.api.auth import SECURITY_SCHEMES
 from tierscope.api.engine import Engine
 from tierscope.api.limits import BodyLimit
+from tierscope.api.request_ids import RequestIds
 from tierscope.api.routes import (
     companies,
     dependencies,
@@ -40,7 +41,8 @@ Dependency checks and risk queries over the partner ecosystem loaded in Neo4j.
 
 Send an API key as `Authorization: Bearer KEY` or `X-API-Key: KEY` when the
 server has keys configured (`TIERSCOPE_API_KEYS`). Every error is
-`{"error": {"code", "message", ...}}`.
+`{"error": {"code", "message", ...}}`; every response carries an `X-Request-ID`
+header, and an unexpected error (500) names it in `request_id`.
 """
 
 
@@ -75,6 +77,7 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
         uploads=settings.max_upload_bytes,
         upload_paths=("/v1/imports",),
     )
+    app.add_middleware(RequestIds)  # outermost of ours: every answer carries its id
     return app
 
 

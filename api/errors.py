@@ -4,12 +4,12 @@
 * nothing (completely) loaded yet: 409;
 * an unknown id: 404 naming it; a bad parameter: 422 naming it;
 * a bundle that fails validation: 422 with every problem (file, row, column, value);
-* anything else: 500 with a plain message (the trace goes to the server log only).
+* anything else: 500 with a plain message and the request id (the trace goes to the
+  server log only, under that id): see :mod:`tierscope.api.request_ids`.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -28,8 +28,6 @@ from tierscope.graph.errors import (
 )
 
 __all__ = ["error_body", "install"]
-
-log = logging.getLogger("tierscope.api")
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -114,8 +112,3 @@ def install(app: FastAPI, retry_after: int) -> None:
             413: "too_large",
         }.get(e.status_code, "http_error")
         return _json(e.status_code, code, str(e.detail), headers=getattr(e, "headers", None))
-
-    @app.exception_handler(Exception)
-    async def crash(request: Request, e: Exception) -> JSONResponse:
-        log.exception("internal error on %s %s", request.method, request.url.path)
-        return _json(500, "internal", "Internal error; the server log has the details.")

@@ -12,6 +12,7 @@ BOM parent to child, dependent to provider, company to site, person to company.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -58,16 +59,18 @@ def read_projection(store: Store) -> Projection:
         focal_id=state.focal_id,
     )
     one = _Ids()
+    # closing(): a failure half-way ends the read's session now, while the driver is
+    # open, not when the traceback is dropped (the driver then warns on stderr)
     for label in NODE_LABELS:
-        g.add_nodes_from(
-            ((label, one(node_id)), one.props(props)) for node_id, props in store.read_nodes(label)
-        )
+        with closing(store.read_nodes(label)) as nodes:
+            g.add_nodes_from(((label, one(node_id)), one.props(props)) for node_id, props in nodes)
     for rtype, start_label, end_label in RELATIONSHIP_TYPES:
-        # (u, v, key, data) tuples: the properties include one named "key"
-        g.add_edges_from(
-            ((start_label, one(a)), (end_label, one(b)), (rtype, props["key"]), one.props(props))  # type: ignore[misc]
-            for a, b, props in store.read_relationships(rtype)
-        )
+        with closing(store.read_relationships(rtype)) as rels:
+            # (u, v, key, data) tuples: the properties include one named "key"
+            g.add_edges_from(
+                ((start_label, one(a)), (end_label, one(b)), (rtype, props["key"]), one.props(props))  # type: ignore[misc]
+                for a, b, props in rels
+            )
     return g
 
 

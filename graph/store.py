@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, LiteralString, cast
@@ -228,13 +228,15 @@ class Store:
             )
         return state
 
-    def read_nodes(self, label: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    def read_nodes(self, label: str) -> Generator[tuple[str, dict[str, Any]], None, None]:
         """Every node of ``label`` as (id, properties)."""
         with self._session() as session:
             for rec in session.run(cypher.READ_NODES[label]):
                 yield rec["id"], rec["props"]
 
-    def read_relationships(self, rtype: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def read_relationships(
+        self, rtype: str
+    ) -> Generator[tuple[str, str, dict[str, Any]], None, None]:
         """Every relationship of ``rtype`` as (start id, end id, properties)."""
         with self._session() as session:
             for rec in session.run(cypher.READ_RELATIONSHIPS[rtype]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.table import Table
 
 from tierscope.cli.common import console, err, handle_errors, open_store, split_ids
+from tierscope.graph import csvsafe
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import dumps
 from tierscope.graph.analysis.run import Analysis, analyze, index
@@ -48,18 +48,12 @@ def analyze_command(
 
 
 def write_csv(result: Analysis, folder: Path) -> list[Path]:
+    """One CSV file per table of ``result`` in ``folder``, every cell safe to open."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, df in result.frames().items():
         path = folder / f"{name}.csv"
-        for col in df.columns:
-            if df[col].map(lambda v: isinstance(v, (list, dict))).any():
-                df[col] = df[col].map(
-                    lambda v: (
-                        json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-                    )
-                )
-        df.to_csv(path, index=False)
+        csvsafe.write_csv(df, path)
         out.append(path)
     return out
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import typer
 
 from tierscope.cli.common import console, err, handle_errors
+from tierscope.cli.crash import ReportingGroup
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.errors import LocalServerError
 from tierscope.graph.localdb import LocalServer
 
-app = typer.Typer(no_args_is_help=True, help="Start, stop and inspect the local Neo4j server.")
+app = typer.Typer(
+    cls=ReportingGroup,
+    no_args_is_help=True,
+    help="Start, stop and inspect the local Neo4j server.",
+)
 
 
 def _log(message: str) -> None:

@@ -21,6 +21,7 @@ from tierscope import __version__
 from tierscope.cli import db, view
 from tierscope.cli.analysis import analyze_command, print_register, scenario_command
 from tierscope.cli.common import console, err, handle_errors, open_store, state
+from tierscope.cli.crash import ReportingGroup
 from tierscope.cli.report import report_command
 from tierscope.cli.serve import serve_command
 from tierscope.graph.analysis.run import analyze
@@ -34,6 +35,7 @@ from tierscope.loaders.validate import check_bundle
 
 app = typer.Typer(
     name="tierscope",
+    cls=ReportingGroup,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Explore a partner ecosystem: load it into Neo4j, find single points of failure, "

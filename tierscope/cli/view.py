@@ -10,12 +10,14 @@ from typing import Annotated
 import typer
 
 from tierscope.cli.common import err, handle_errors, open_store, split_ids
+from tierscope.cli.crash import ReportingGroup
 from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem
 from tierscope.graph.projection import read_projection
 from tierscope.viz import views
 from tierscope.viz.network import NetworkView, network_html
 
 app = typer.Typer(
+    cls=ReportingGroup,
     no_args_is_help=True,
     help="Write an interactive view of the loaded ecosystem as one HTML file (works offline).",
 )
