@@ -731,9 +731,7 @@ def _touched_before(
     term_pair = np.repeat(np.arange(len(pairs), dtype=np.int64), counts)
     cc = np.repeat(cc, counts)
     direct = country[rows] == cc
-    lookup = np.where(
-        (up[rows] >= 0) & ~direct, arrays.find(pairs, up[rows] * n_c + cc), -1
-    )
+    lookup = np.where((up[rows] >= 0) & ~direct, arrays.find(pairs, up[rows] * n_c + cc), -1)
     value: np.ndarray = np.zeros(len(pairs))
     for _ in range(max_rounds):
         read = np.where(lookup >= 0, value[np.maximum(lookup, 0)], 0.0)

@@ -62,7 +62,10 @@ def test_a_share_0_supplier_still_counts_as_a_source_for_availability() -> None:
 def test_a_spend_of_0_is_a_value_and_all_zeros_give_way_to_the_next_basis() -> None:
     # a near-sole source by spend stays one when a $0 donation line is added
     h = hhi(one_item([{"annual_spend": 9_130.0}, {"annual_spend": 870.0}, {"annual_spend": 0.0}]))
-    assert (h.basis, h.hhi) == ("annual_spend", pytest.approx((0.913**2 + 0.087**2) * 1e4, abs=0.05))
+    assert (h.basis, h.hhi) == (
+        "annual_spend",
+        pytest.approx((0.913**2 + 0.087**2) * 1e4, abs=0.05),
+    )
     # every share 0: nothing to normalise, so spend is used
     h = hhi(one_item([{"share": 0.0, "annual_spend": 3e6}, {"share": 0.0, "annual_spend": 1e6}]))
     assert (h.basis, h.hhi) == ("annual_spend", 6_250.0)
