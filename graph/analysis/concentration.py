@@ -37,6 +37,7 @@ from tierscope.graph.analysis import arrays
 from tierscope.graph.analysis.availability import SHARE_BASES
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import Rows
+from tierscope.graph.analysis.sentences import convergence_sentence, hidden_sentence
 from tierscope.graph.analysis.spof import Necessity
 
 __all__ = [
@@ -115,12 +116,12 @@ class HiddenConcentration:
 
     @property
     def sentence(self) -> str:
-        head = f"{self.share:.0%} of the {self.item_id} in {self.product_id} comes from {self.subject_id}"
-        if self.kind == "company":
-            return f"{head}, a tier-{self.tier} supplier the focal company does not buy from."
-        return (
-            f"{head}, while the tier-1 suppliers show at most {self.visible_share:.0%} "
-            f"from {self.subject_id}."
+        return hidden_sentence(
+            self.subject_id,
+            self.kind,
+            self.tier,
+            [(self.product_id, self.item_id, self.share)],
+            self.visible_share,
         )
 
 
@@ -138,13 +139,9 @@ class Convergence:
     @property
     def sentence(self) -> str:
         """Made when read: hundreds of thousands are found at scale, few are read."""
-        deps, n, q = self.tier1_dependents, len(self.tier1_dependents), len(self.products)
-        parts = [
-            f"{n} tier-1 suppliers ({', '.join(deps[:5])}{', ...' if n > 5 else ''}) cannot deliver without it"
-        ]
-        if q >= 2:
-            parts.append(f"{q} products get at least half of an input through it")
-        return f"{self.company_id} (tier {self.tier}): " + "; ".join(parts) + "."
+        return convergence_sentence(
+            self.company_id, self.tier, self.tier1_dependents, len(self.products)
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,8 @@ class Context:
     model: SupplyModel
     goals: GoalGraph
     parent: dict[str, str] = field(default_factory=dict)  # company -> parent group
+    #: provider -> the kinds of dependencies on it (``logistics``, ``software``...), sorted
+    services: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_projection(cls, g: Projection) -> Context:
@@ -50,6 +52,10 @@ class Context:
         for person, company, d in t.edge_rows("CONTACT_FOR"):
             contacts[company].append((person, bool(d.get("primary"))))
         parent = {c: group for c, group, _ in t.edge_rows("PART_OF")}
+        services: dict[str, set[str]] = defaultdict(set)
+        for _, provider, d in t.edge_rows("DEPENDS_ON"):
+            if d.get("kind"):
+                services[provider].add(str(d["kind"]))
         model = SupplyModel.from_projection(g, t)
         del t
         return cls(
@@ -65,6 +71,7 @@ class Context:
             model=model,
             goals=GoalGraph.build(model),
             parent=parent,
+            services={c: sorted(k) for c, k in services.items()},
         )
 
     # -- small helpers used by several analyses --------------------------------------

@@ -30,6 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.sentences import listed, what_it_is
 
 __all__ = [
     "KEY_SEGMENTS",
@@ -164,8 +165,8 @@ def _gaps(ctx: Context, structure: dict[str, Structure]) -> list[CoverageGap]:
         sponsors = tuple(ctx.sponsors.get(c, ()))
         contacts = tuple(p for p, _ in ctx.contacts.get(c, ()))
         weight = 3.0 if st.critical else 2.0 if st.max_exposure >= 0.5 else 1.0
-        why = f" It is {st.text}." if st.critical or st.max_exposure >= 0.5 else ""
-        seg_text = f"{seg} partner" if seg else "unsegmented partner"
+        who = f"{c}, {f'a {seg} partner' if seg else what_it_is(ctx, c, 'company')}"
+        who += _why_it_matters(st)
         if not sponsors:
             out.append(
                 CoverageGap(
@@ -176,12 +177,16 @@ def _gaps(ctx: Context, structure: dict[str, Structure]) -> list[CoverageGap]:
                     sponsors,
                     contacts,
                     st,
-                    f"{c} ({seg_text}) has no executive sponsor.{why}",
+                    f"{who}, has no executive sponsor.",
                     weight * 2 + st.revenue_at_stake / 1e12,
                 )
             )
         if len(contacts) < 2:
-            who = f"only one contact ({contacts[0]})" if contacts else "no contact"
+            has = (
+                f"only one contact ({contacts[0]}): the relationship rests on one person"
+                if contacts
+                else "no named contact: the relationship rests on nobody"
+            )
             out.append(
                 CoverageGap(
                     c,
@@ -191,12 +196,23 @@ def _gaps(ctx: Context, structure: dict[str, Structure]) -> list[CoverageGap]:
                     sponsors,
                     contacts,
                     st,
-                    f"{c} ({seg_text}) has {who}: the relationship rests on one person or none.{why}",
+                    f"{who}, has {has}.",
                     weight * 2 - 1 + st.revenue_at_stake / 1e12,
                 )
             )
     out.sort(key=lambda g: (-g.rank_score, -g.structure.revenue_at_stake, g.company_id, g.kind))
     return out
+
+
+def _why_it_matters(st: Structure) -> str:
+    """ ", that alone stops P-NX400 and P-NX750" and the like, or nothing."""
+    if st.spof_products:
+        return f" that alone stops {listed(list(st.spof_products))}"
+    if st.convergence:
+        return " that several tier-1 suppliers cannot deliver without"
+    if st.max_exposure >= 0.5:
+        return f" carrying {st.max_exposure:.0%} of an input of a product"
+    return ""
 
 
 def _critical(ctx: Context, structure: dict[str, Structure]) -> set[str]:
@@ -242,13 +258,13 @@ def _segments(ctx: Context, structure: dict[str, Structure]) -> list[SegmentChec
             continue
         reasons = []
         if st.spof_products:
-            reasons.append(f"single point of failure of {', '.join(st.spof_products)}")
+            reasons.append(f"it alone stops {listed(list(st.spof_products))}")
         if st.max_exposure >= DOMINANT:
             reasons.append(f"it carries {st.max_exposure:.0%} of an input of a product")
         if st.convergence:
-            reasons.append("convergence point")
+            reasons.append("several tier-1 suppliers cannot deliver without it")
         if st.sole_source_items:
-            reasons.append(f"sole source of {', '.join(st.sole_source_items)} to the focal company")
+            reasons.append(f"our sole source of {listed(list(st.sole_source_items))}")
         risk = bool(reasons)
         s = spend.get(c)
         impact = c in class_a

@@ -42,6 +42,12 @@ from tierscope.graph.analysis.context import DEFAULT_RECOVERY_DAYS, Context
 from tierscope.graph.analysis.coverage import KEY_SEGMENTS, Coverage, Structure
 from tierscope.graph.analysis.results import Rows
 from tierscope.graph.analysis.scenarios import ExposureIndexEntry
+from tierscope.graph.analysis.sentences import (
+    MOST,
+    hidden_sentence,
+    listed,
+    spof_sentence,
+)
 from tierscope.graph.analysis.spof import SinglePoint
 
 __all__ = ["SEVERITIES", "Finding", "build", "rank"]
@@ -77,15 +83,22 @@ class _SpofTold:
     """A single point of failure's sentence and evidence, derived when read: a
     million-company ecosystem has hundreds of thousands, each a chain of steps."""
 
-    __slots__ = ("first", "head", "tail", "tier")
+    __slots__ = ("ctx", "first", "products", "recovery", "tier")
 
-    def __init__(self, first: SinglePoint, head: str, tail: str, tier: int | None) -> None:
-        self.first, self.head, self.tail, self.tier = first, head, tail, tier
+    def __init__(
+        self,
+        ctx: Context,
+        first: SinglePoint,
+        products: list[str],
+        recovery: str,
+        tier: int | None,
+    ) -> None:
+        self.ctx, self.first, self.products = ctx, first, products
+        self.recovery, self.tier = recovery, tier
 
     @property
     def sentence(self) -> str:
-        steps = self.first.evidence
-        return f"{self.head}{' '.join(s.text for s in steps)}{self.tail}"
+        return spof_sentence(self.ctx, self.first, self.products, self.recovery)
 
     @property
     def evidence(self) -> dict[str, Any]:
@@ -257,18 +270,13 @@ def build(
             else ""
         )
         tier = ctx.tier(node) if kind == "company" else None
-        where = f"tier-{tier} " if tier else ""
-        head = (
-            f"{ctx.name(node)} ({node}), a {where}{'site' if kind == 'site' else 'company'}, "
-            f"alone stops {_list(products)}: "
-        )
         out.append(
             Finding(
                 "single_point_of_failure",
                 "critical",
                 node,
                 kind,
-                _SpofTold(first, head, ttr, tier),
+                _SpofTold(ctx, first, list(products), ttr, tier),
                 e.revenue_lost if e else 0.0,
                 products,
             )
@@ -289,7 +297,7 @@ def build(
                 "critical",
                 cc,
                 "country",
-                f"An outage in {cc} alone stops {_list(sorted(stopped))}.",
+                f"An outage in {cc} alone stops {listed(sorted(stopped))}.",
                 lost,
                 tuple(sorted(stopped)),
                 {"days": DEFAULT_RECOVERY_DAYS},
@@ -485,15 +493,14 @@ def _hidden_findings(
         for i in at:
             best.setdefault(product[i], share[i])
         lost = sum(v * revenue[p] * days[p] for p, v in best.items())
-        parts = [f"{share[i]:.0%} of the {item[i]} in {product[i]}" for i in at[:3]]
-        more = f" (and {len(at) - 3} more)" if len(at) > 3 else ""
-        who = (
-            f"{subject}, a tier-{tier[worst]} supplier the focal company does not buy from"
-            if kind == "company"
-            else f"{subject}, while the focal company's own suppliers show at most "
-            f"{max(visible[i] for i in at):.0%} from {subject}"
+        sentence = hidden_sentence(
+            subject,
+            kind,
+            tier[worst],
+            [(product[i], item[i], share[i]) for i in at[:MOST]],
+            max(visible[i] for i in at),
+            len(at),
         )
-        sentence = f"{'; '.join(parts)}{more} come{'s' if len(parts) == 1 else ''} from {who}."
         out.append(
             Finding(
                 "hidden_concentration",

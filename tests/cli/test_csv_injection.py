@@ -120,7 +120,7 @@ def test_each_prefix_in_ids_names_and_evidence_gets_a_quote(written: Output, k: 
     gap = gaps[(quoted_id, "no_sponsor")]
     assert gap["name"] == quoted_name
     assert gap["sentence"] == (
-        f"'{sid(k)} (strategic partner) has no executive sponsor. It is a single point of failure of P."
+        f"'{sid(k)}, a strategic partner that alone stops P, has no executive sponsor."
     )
 
     register = {(r["kind"], r["subject_id"]): r["sentence"] for r in written.rows("register")}

@@ -315,7 +315,10 @@ def test_convergence_names_tks_behind_both_ems_partners(demo: Analysis) -> None:
     assert set(conv["TKS"].tier1_dependents) >= {"KESTREL", "PENANG"}
     # the sentence is derived when read, and still written to JSON and CSV
     sentence = conv["TKS"].sentence
-    assert sentence.startswith("TKS (tier 2): ") and "cannot deliver without it" in sentence
+    assert sentence == (
+        "Both KESTREL and PENANG, our tier-1 suppliers, cannot deliver without TKS, a tier-2 "
+        "supplier; 2 products get at least half of an input through it."
+    )
     written = {c["company_id"]: c for c in demo.to_dict()["concentration"]["convergence"]}
     assert written["TKS"]["sentence"] == sentence
     frame = demo.frames()["convergence"].set_index("company_id")
