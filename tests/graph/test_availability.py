@@ -52,7 +52,7 @@ def network(
 def spofs(g: Projection) -> dict[str, set[str]]:
     return {
         n: set(p)
-        for n, p in brute_force_single_points_of_failure(SupplyModel.from_projection(g)).items()
+        for n, p in brute_force_single_points_of_failure(g).items()
     }
 
 
