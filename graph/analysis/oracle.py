@@ -23,7 +23,11 @@ from typing import Any
 
 from tierscope.graph.projection import Projection
 
-__all__ = ["brute_force_available_products", "brute_force_single_points_of_failure"]
+__all__ = [
+    "brute_force_available_products",
+    "brute_force_down",
+    "brute_force_single_points_of_failure",
+]
 
 Goal = tuple[str, str]  # (company, item): the company delivers the item
 
@@ -174,6 +178,17 @@ def brute_force_available_products(
     (['P'], [])
     """
     return frozenset(_Network(g).available(set(companies), set(sites), set(countries)))
+
+
+def brute_force_down(
+    g: Projection,
+    companies: Iterable[str] = (),
+    sites: Iterable[str] = (),
+    countries: Iterable[str] = (),
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The companies and the sites that are down with these failed (rule 1)."""
+    down_c, down_s = _Network(g).down(set(companies), set(sites), set(countries))
+    return frozenset(down_c), frozenset(down_s)
 
 
 def brute_force_single_points_of_failure(g: Projection) -> dict[str, frozenset[str]]:
