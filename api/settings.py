@@ -1,11 +1,13 @@
 """The API's settings, from the environment (``TIERSCOPE_*``; Neo4j from ``NEO4J_*``).
 
 ``TIERSCOPE_API_KEYS`` holds comma-separated ``key:role`` pairs, role ``read``
-or ``admin``. Empty means no keys: the server then binds to 127.0.0.1 only.
+or ``admin``. Empty means no keys: the server then refuses any address but a
+loopback one (:meth:`ApiSettings.check_host`).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from enum import IntEnum
 
 from pydantic import Field
@@ -13,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tierscope.graph.errors import TierscopeError
 
-__all__ = ["ApiSettings", "Role", "parse_keys"]
+__all__ = ["ApiSettings", "Role", "is_loopback", "parse_keys"]
 
 
 class Role(IntEnum):
@@ -54,3 +56,23 @@ class ApiSettings(BaseSettings):
 
     def keys(self) -> dict[str, Role]:
         return parse_keys(self.api_keys)
+
+    def check_host(self, host: str) -> None:
+        """Refuse to serve on ``host`` without keys unless it is a loopback address
+        (an open API would answer anyone who can reach it)."""
+        if not self.keys() and not is_loopback(host):
+            raise TierscopeError(
+                f"No API keys are configured (TIERSCOPE_API_KEYS), so the API serves only "
+                f"on a loopback address (127.0.0.1, ::1, localhost), not {host}: set "
+                "TIERSCOPE_API_KEYS or drop --host"
+            )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) is this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -15,6 +15,16 @@
 
 Targets (issue 4): p99 of the check < 50 ms at 32 clients; check throughput
 >= 0.5 x the trivial endpoint's.
+
+    python bench/api.py --outage [--http-port 8765]
+
+times the 503 of ``GET /v1/dependencies/check`` when the database is down, on the
+app ``uvicorn --factory tierscope.api.app:app_from_env`` builds (no database
+needed): a port where nothing listens (connection refused), and a port that
+accepts connections and never answers (a hung server: only a deadline ends the
+wait). Prints each time against the app's deadline (3 s) and the driver's own
+connection timeout (30 s). The tests check the 503 and the deadline it names,
+not its time.
 """
 
 from __future__ import annotations
@@ -113,6 +123,88 @@ def get(path: str, params: dict[str, str] | None = None) -> bytes:
     return f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode()
 
 
+#: the neo4j driver's own connection timeout (seconds), without the app's deadline
+DRIVER_CONNECTION_TIMEOUT = 30.0
+APP_DEADLINE = 3.0
+
+
+def outage(http_port: int, repeat: int = 3) -> None:
+    """Time the 503 with nothing listening and with a port that never answers."""
+    import socket
+    import threading
+
+    refused = socket.socket()
+    refused.bind(("127.0.0.1", 0))
+    closed_port = refused.getsockname()[1]
+    refused.close()  # nothing listens there now
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)
+    held: list[socket.socket] = []
+
+    def hold() -> None:
+        while True:
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=hold, daemon=True).start()
+    rows = []
+    for name, port in (("refused", closed_port), ("never answers", silent.getsockname()[1])):
+        env = {
+            **os.environ,
+            "NEO4J_URI": f"bolt://127.0.0.1:{port}",
+            "NEO4J_USER": "neo4j",
+            "NEO4J_PASSWORD": "unused",
+            "TIERSCOPE_API_KEYS": "",
+        }
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "--factory", "tierscope.api.app:app_from_env",
+                "--host", "127.0.0.1", "--port", str(http_port), "--log-level", "warning",
+            ],
+            env=env,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{http_port}"
+        try:
+            while True:
+                try:
+                    httpx.get(f"{url}/v1/ping", timeout=5)
+                    break
+                except httpx.TransportError:
+                    if server.poll() is not None:
+                        raise SystemExit("the API server did not come up") from None
+                    time.sleep(0.2)
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                r = httpx.get(
+                    f"{url}/v1/dependencies/check",
+                    params={"product": "P", "company": "C"},
+                    timeout=None,
+                )
+                times.append(time.perf_counter() - t)
+                if r.status_code != 503:
+                    raise SystemExit(f"expected 503, got {r.status_code}: {r.text}")
+            rows.append((name, times))
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    silent.close()
+    for conn in held:
+        conn.close()
+    print("\n503 of /v1/dependencies/check with the database down (seconds per request)")
+    for name, times in rows:
+        worst = max(times)
+        print(
+            f"  {name:<14} {' '.join(f'{t:.2f}' for t in times)}  worst {worst:.2f} s = "
+            f"{worst / APP_DEADLINE:.2f} x the app's deadline ({APP_DEADLINE:g} s), "
+            f"{worst / DRIVER_CONNECTION_TIMEOUT:.2f} x the driver's own "
+            f"({DRIVER_CONNECTION_TIMEOUT:g} s)"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--companies", type=int, default=100_000)
@@ -120,7 +212,11 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=7689, help="Bolt port of the bench database")
     ap.add_argument("--http-port", type=int, default=8765)
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--outage", action="store_true", help="time the 503 of a database outage")
     args = ap.parse_args()
+    if args.outage:
+        outage(args.http_port)
+        return
 
     database, settings, pairs = prepare(args.companies, args.seed, args.port)
     env = {**os.environ, **settings.as_env(), "TIERSCOPE_API_KEYS": ""}

@@ -4,34 +4,66 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import zipfile
+from typing import Any
 
+import pytest
 from apitools import ADMIN_KEY, READ_KEY, Api
 
-from tierscope.graph.analysis.results import dumps
-from tierscope.graph.analysis.run import analyze
-from tierscope.graph.analysis.scenarios import run_scenario
+from tierscope.graph.analysis.oracle import (
+    brute_force_available_products,
+    brute_force_down,
+    brute_force_single_points_of_failure,
+)
 from tierscope.graph.projection import read_projection
 
 
-def test_every_dependency_check_agrees_with_the_analysis(api: Api) -> None:
-    a = analyze(read_projection(api.store))
-    spofs = {(s.product_id, s.node_id) for s in a.single_points_of_failure}
-    assert a.context is not None
-    products = a.context.model.products
-    nodes = sorted(a.context.companies) + sorted(a.context.sites)
+def cli_json(env: dict[str, str], *args: str) -> Any:
+    """What ``tierscope ARGS --json`` prints, as a user runs it."""
+    run = subprocess.run(
+        [sys.executable, "-m", "tierscope", *args, "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_every_dependency_check_agrees_with_the_analysis(
+    api: Api, test_env: dict[str, str]
+) -> None:
+    """Every (product, company or site) pair: the API's answer is the brute-force
+    oracle's (which reads the records itself) and what ``tierscope analyze`` prints."""
+    g = read_projection(api.store)
+    oracle = {(p, n) for n, ps in brute_force_single_points_of_failure(g).items() for p in ps}
+    printed = cli_json(test_env, "analyze")
+    assert printed["snapshot"] == g.graph["snapshot"]
+    cli = {(s["product_id"], s["node_id"]) for s in printed["single_points_of_failure"]}
+    assert cli == oracle
+    assert ("P-NX400", "TKS") in oracle  # the demo's planted one is among them
+    focal = g.graph["focal_id"]
+    products = sorted(
+        i for (label, i), d in g.nodes(data=True) if label == "Item" and d.get("kind") == "product"
+    )
+    nodes = sorted(n for label, n in g if label in ("Company", "Site"))
+    answered = set()
     with api.client() as c:
         for p in products:
             for n in nodes:
                 r = c.get("/v1/dependencies/check", params={"product": p, "company": n})
                 assert r.status_code == 200, r.text
                 d = r.json()
-                assert d["is_single_point_of_failure"] == ((p, n) in spofs), (p, n)
                 if d["is_single_point_of_failure"]:
+                    answered.add((p, n))
                     assert d["depends_on"] and d["evidence"] and d["paths"]
                 for path in d["paths"]:
-                    assert path[0] == n and path[-1] == p and path[-2] == a.focal_id
+                    assert path[0] == n and path[-1] == p and path[-2] == focal
                 assert d["depends_on"] == bool(d["tiers"]) == bool(d["paths"])
+    assert answered == oracle
 
 
 def test_a_planted_single_point_of_failure_comes_with_its_evidence(api: Api) -> None:
@@ -132,6 +164,9 @@ def test_risks_filters_and_sections(api: Api) -> None:
         critical = c.get("/v1/risks", params={"severity": "critical", "limit": 500}).json()
         spof = c.get("/v1/risks/single-points-of-failure", params={"product": "P-NX400"}).json()
         hidden = c.get("/v1/risks/concentration", params={"section": "hidden"}).json()
+        every_hidden = c.get(
+            "/v1/risks/concentration", params={"section": "hidden", "limit": 500}
+        ).json()
         hhi = c.get("/v1/risks/concentration", params={"section": "exposure", "limit": 3}).json()
         gaps = c.get("/v1/risks/coverage").json()
         kpis = c.get("/v1/risks/coverage", params={"section": "kpis"}).json()
@@ -139,22 +174,50 @@ def test_risks_filters_and_sections(api: Api) -> None:
     assert critical["total"] > 0 and all(f["severity"] == "critical" for f in critical["items"])
     assert spof["total"] > 0 and all(s["product_id"] == "P-NX400" for s in spof["items"])
     assert any(s["node_id"] == "TKS" for s in spof["items"])
-    assert any(h["subject_id"] == "CN" for h in hidden["items"]) or hidden["total"] > 50
+    # the default page is the first 50 of them all; among them all, the demo's planted
+    # hidden concentrations: China behind the dual-sourced magnets, TKS behind both EMS
+    assert every_hidden["total"] == len(every_hidden["items"]) == hidden["total"] > 50
+    assert hidden["items"] == every_hidden["items"][:50]
+    rows = {
+        (h["product_id"], h["kind"], h["subject_id"], h["item_id"]): h
+        for h in every_hidden["items"]
+    }
+    china = rows[("P-MS20", "country", "CN", "M-NDPR-OXIDE")]
+    assert china["share"] >= 0.9 and china["visible_share"] < 0.5
+    tks = rows[("P-NX400", "company", "TKS", "C-ASIC-MC")]
+    assert (tks["share"], tks["tier"]) == (1.0, 2)
     assert len(hhi["items"]) == 3 and hhi["total"] > 3
     assert gaps["total"] > 0 and kpis["total"] > 0
 
 
-def test_a_scenario_answers_what_the_cli_prints(api: Api) -> None:
-    from tierscope.graph.analysis.context import Context
-
-    ctx = Context.from_projection(read_projection(api.store))
-    expected = json.loads(dumps(run_scenario(ctx, ["TKS"], [], ["TW"], 45)))
+def test_a_scenario_answers_what_the_cli_prints(api: Api, test_env: dict[str, str]) -> None:
+    """``POST /v1/scenarios`` answers what ``tierscope scenario --json`` prints; what
+    stops and what goes down is the brute-force oracle's, and the revenue lost is
+    DESIGN.md's ``revenue_per_day x max(0, D - inventory_days)`` from the item rows."""
+    printed = cli_json(test_env, "scenario", "--fail", "TKS", "--country", "TW", "--days", "45")
     with api.client() as c:
         r = c.post("/v1/scenarios", json={"fail": ["TKS"], "countries": ["TW"], "days": 45})
     assert r.status_code == 200, r.text
     got = r.json()
-    assert got == expected
-    assert any(s["product_id"] == "P-NX400" for s in got["stopped_products"])
+    assert got == printed
+
+    g = read_projection(api.store)
+    items = {i: d for (label, i), d in g.nodes(data=True) if label == "Item"}
+    products = {i for i, d in items.items() if d.get("kind") == "product"}
+    baseline = brute_force_available_products(g)
+    after = brute_force_available_products(g, ["TKS"], [], ["TW"])
+    stopped = {s["product_id"]: s for s in got["stopped_products"]}
+    assert set(stopped) == baseline - after
+    assert "P-NX400" in stopped
+    assert set(got["unaffected_products"]) == products - set(stopped)
+    down_c, down_s = brute_force_down(g, ["TKS"], [], ["TW"])
+    assert (got["down_companies"], got["down_sites"]) == (len(down_c), len(down_s))
+    for p, s in stopped.items():
+        per_day = float(items[p].get("revenue_per_day") or 0)
+        tts = float(items[p].get("inventory_days") or 0)
+        assert s["revenue_lost"] == pytest.approx(per_day * max(0.0, 45 - tts))
+        assert s["covered_by_inventory"] == (tts >= 45)
+    assert got["revenue_lost"] == pytest.approx(sum(s["revenue_lost"] for s in stopped.values()))
 
 
 def test_keys_missing_wrong_and_too_weak(api: Api) -> None:

@@ -50,10 +50,7 @@ def network(
 
 
 def spofs(g: Projection) -> dict[str, set[str]]:
-    return {
-        n: set(p)
-        for n, p in brute_force_single_points_of_failure(SupplyModel.from_projection(g)).items()
-    }
+    return {n: set(p) for n, p in brute_force_single_points_of_failure(g).items()}
 
 
 def test_design_example_hidden_sole_source_behind_two_suppliers() -> None:

@@ -74,7 +74,7 @@ def test_checks_equal_the_brute_force_and_a_naive_walk(g: Projection) -> None:
     m = SupplyModel.from_projection(g)
     gg = GoalGraph.build(m)
     nec = necessity(gg)
-    oracle = brute_force_single_points_of_failure(m)
+    oracle = brute_force_single_points_of_failure(g)
     spofs: dict[tuple[str, str], SinglePoint] = {
         (s.product_id, s.node_id): s for s in single_points_of_failure(nec)
     }

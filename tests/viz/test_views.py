@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -88,10 +89,21 @@ def test_the_product_view_paints_the_evidence_of_each_single_point_red(
     red = opened.eval(
         "() => tierscope.edges.get({filter: e => e.width === 3}).map(e => [e.from, e.to])"
     )
-    assert ["TKS", "KESTREL"] in red or ["TKS", "PENANG"] in red or any(a == "TKS" for a, _ in red)
+    drawn = {tuple(e) for e in opened.eval("() => tierscope.edges.get().map(e => [e.from, e.to])")}
+    # the red links are exactly the links of every single point's evidence path that
+    # the view draws (node to product), and the focal company's link to the product
+    evidence = set()
+    for s in demo_eco.single_points_of_failure("P-NX400"):
+        path = ["product:P-NX400" if n == "P-NX400" else n for n in s.path]
+        evidence.update(itertools.pairwise(path))
+    focal = demo_eco.analysis.focal_id
+    assert {tuple(e) for e in red} == (evidence & drawn) | {(focal, "product:P-NX400")}
+    # the planted one's chain is among them: TKS -> KESTREL -> the focal company -> P-NX400
+    assert {("TKS", "KESTREL"), ("KESTREL", focal)} <= {tuple(e) for e in red}
     ringed = set(opened.eval("() => tierscope.nodes.get({filter: n => n.flagged}).map(n => n.id)"))
     spofs = {s.node_id for s in demo_eco.single_points_of_failure("P-NX400")}
-    assert "TKS" in ringed and ringed <= spofs
+    nodes = set(opened.eval("() => tierscope.nodes.getIds()"))
+    assert "TKS" in ringed and ringed == spofs & nodes
 
 
 def test_a_grouped_overview_opens_a_group_into_its_companies(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Annotated
 
@@ -14,18 +13,9 @@ from tierscope.graph.errors import TierscopeError
 __all__ = ["serve_command"]
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def serve_command(
     host: Annotated[
-        str, typer.Option(help="Address to bind (needs API keys unless loopback).")
+        str, typer.Option(help="Address to bind (refused without API keys unless loopback).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     log_level: Annotated[
@@ -41,17 +31,11 @@ def serve_command(
     with handle_errors():
         settings = ApiSettings()
         keys = settings.keys()
-        if not keys and not _loopback(host):
-            err.print(
-                f"No API keys are configured (TIERSCOPE_API_KEYS), so the API binds to 127.0.0.1 "
-                f"only, not {host}.",
-                markup=False,
-            )
-            host = "127.0.0.1"
-        elif not keys:
+        settings.check_host(host)
+        if not keys:
             err.print(
                 "No API keys are configured (TIERSCOPE_API_KEYS): the API is open to this machine "
-                "only (127.0.0.1).",
+                f"only ({host}).",
                 markup=False,
             )
         if settings.freshness_seconds < 0:
