@@ -125,8 +125,8 @@ def _read_folder(folder: Path, limits: BundleLimits) -> RawBundle:
         return bundle
     files: dict[str, bytes] = {}
     for p in paths:
-        with p.open("rb") as f:  # at most the limit, should the file grow meanwhile
-            files[p.name] = f.read(limits.max_file_bytes + 1)
+        with p.open("rb") as f:  # no more than was checked, should the file grow meanwhile
+            files[p.name] = f.read(sizes[p])
     return _from_csv_bytes(bundle, files, limits)
 
 
@@ -188,7 +188,8 @@ def _from_csv_bytes(bundle: RawBundle, files: dict[str, bytes], limits: BundleLi
             )
             continue
         data = files[name]
-        digest.update(name.encode() + b"\0" + data + b"\0")
+        for part in (name.encode(), b"\0", data, b"\0"):  # no copy of the data
+            digest.update(part)
         frame = read_table(name, data, limits, bundle.problems)
         if frame is not None:
             bundle.frames[stem] = frame
@@ -231,20 +232,15 @@ def _read_workbook(path: Path, limits: BundleLimits) -> RawBundle:
         sheets = pd.read_excel(
             io.BytesIO(data), sheet_name=None, dtype=str, keep_default_na=False, na_filter=False
         )
-    except DefusedXmlException as e:
-        bundle.problems.append(
-            Problem(
-                str(path),
-                None,
-                None,
-                None,
-                f"holds XML that declares entities or a document type ({type(e).__name__}); "
-                "refused, as a workbook saved by a spreadsheet program never does",
-            )
-        )
-        return bundle
     except Exception as e:  # openpyxl raises many kinds for a damaged file
-        bundle.problems.append(Problem(str(path), None, None, None, f"cannot be read: {_short(e)}"))
+        defused = _defused(e)
+        message = (
+            f"holds XML that declares entities or a document type ({type(defused).__name__}); "
+            "refused, as a workbook saved by a spreadsheet program never does"
+            if defused is not None
+            else f"cannot be read: {_short(e)}"
+        )
+        bundle.problems.append(Problem(str(path), None, None, None, message))
         return bundle
     for sheet, frame in sheets.items():
         stem = str(sheet).removesuffix(".csv")
@@ -268,6 +264,16 @@ def _read_workbook(path: Path, limits: BundleLimits) -> RawBundle:
         if check_cells(f"sheet {stem}", frame, limits, bundle.problems, control=True):
             bundle.frames[stem] = frame
     return bundle
+
+
+def _defused(e: BaseException | None) -> DefusedXmlException | None:
+    """The defusedxml refusal behind ``e`` (openpyxl re-raises it as another exception)."""
+    seen = 0
+    while e is not None and seen < 10:
+        if isinstance(e, DefusedXmlException):
+            return e
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return None
 
 
 def _short(e: Exception) -> str:
