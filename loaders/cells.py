@@ -40,10 +40,17 @@ def has_control_bytes(data: bytes | memoryview) -> bool:
 
 
 def check_cells(
-    file: str, frame: pd.DataFrame, limits: BundleLimits, problems: list[Problem], control: bool
+    file: str,
+    frame: pd.DataFrame,
+    limits: BundleLimits,
+    problems: list[Problem],
+    control: bool,
+    sizes: bool = True,
 ) -> bool:
-    """Report every cell of ``frame`` (text) too large or, if ``control``, holding a control character.
+    """Report every cell of ``frame`` (text) that is too large (if ``sizes``) or holds a
+    control character (if ``control``).
 
+    The flags let a caller that has already ruled one out skip the work.
     Rows are spreadsheet rows (the header is row 1). Returns whether all cells passed.
     """
     ok = True
@@ -62,9 +69,11 @@ def check_cells(
             ok = False
     limit = limits.max_cell_bytes
     for i, col in enumerate(frame.columns):
+        if not (sizes or control):
+            break
         text = frame.iloc[:, i].astype(str)
-        long = text.str.len() > limit // 4  # a character is at most 4 bytes in UTF-8
-        if long.any():
+        long = text.str.len() > limit // 4 if sizes else pd.Series(False, index=text.index)
+        if long.any():  # a character is at most 4 bytes in UTF-8
             size = text[long].map(lambda v: len(v.encode("utf-8")))
             for row, n in size[size > limit].items():
                 problems.append(

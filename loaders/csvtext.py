@@ -47,7 +47,7 @@ def read_table(
         return None
     delimiter = _delimiter(utf8, start)
     view = memoryview(utf8)[start:]
-    at = _first_long_stretch(view, delimiter, 2 * limits.max_cell_bytes + 2)
+    at, longest = _stretches(view, delimiter, 2 * limits.max_cell_bytes + 2)
     if at is not None:
         row, column = _locate(view, at, delimiter)
         problems.append(
@@ -83,7 +83,9 @@ def read_table(
         problems.append(Problem(name, None, None, None, f"is not valid CSV: {_short(e)}"))
         return None
     frame = frame.fillna("")
-    if not check_cells(name, frame, limits, problems, control=has_control_bytes(view)):
+    # Without quotes a cell is one stretch between separators: if none is too long, no cell is.
+    sizes = longest > limits.max_cell_bytes or utf8.find(b'"', start) >= 0
+    if not check_cells(name, frame, limits, problems, control=has_control_bytes(view), sizes=sizes):
         return None
     return frame
 
@@ -132,11 +134,12 @@ def _delimiter(utf8: bytes, start: int) -> str:
     return "\t" if b"\t" in line and b"," not in line else ","
 
 
-def _first_long_stretch(data: memoryview, delimiter: str, longest: int) -> int | None:
-    """Where the first stretch of more than ``longest`` bytes without a separator starts."""
+def _stretches(data: memoryview, delimiter: str, longest: int) -> tuple[int | None, int]:
+    """Where the first stretch of more than ``longest`` bytes without a separator starts, if any,
+    and the longest stretch seen (up to there)."""
     arr = np.frombuffer(data, dtype=np.uint8)
     sep = ord(delimiter)
-    last = -1  # the last separator seen
+    last, most = -1, 0  # the last separator seen, the longest stretch
     for lo in range(0, len(arr), _CHUNK):
         chunk = arr[lo : lo + _CHUNK]
         at = np.flatnonzero((chunk == 10) | (chunk == 13) | (chunk == sep)) + lo
@@ -144,11 +147,12 @@ def _first_long_stretch(data: memoryview, delimiter: str, longest: int) -> int |
             gaps = np.diff(at, prepend=last) - 1
             big = np.flatnonzero(gaps > longest)
             if len(big):
-                return int(at[big[0] - 1] if big[0] > 0 else last) + 1
-            last = int(at[-1])
+                return int(at[big[0] - 1] if big[0] > 0 else last) + 1, int(gaps[big[0]])
+            most, last = max(most, int(gaps.max())), int(at[-1])
         elif lo + len(chunk) - last - 1 > longest:
-            return last + 1
-    return last + 1 if len(arr) - last - 1 > longest else None
+            return last + 1, lo + len(chunk) - last - 1
+    tail = len(arr) - last - 1
+    return (last + 1 if tail > longest else None), max(most, tail)
 
 
 def _locate(data: memoryview, at: int, delimiter: str) -> tuple[int, str | None]:
