@@ -7,8 +7,9 @@
   "Unicode text" separates with tabs).
 * A cell longer than the cell limit is found by a scan of the bytes before
   pandas parses the file, so that a 200 MB name is refused without being held
-  twice; the scan is a guard (a stretch without any separator lies inside one
-  cell), and the exact check runs on the parsed cells.
+  twice: a stretch without any separator lies inside one cell, and a quoted
+  cell is measured up to its closing quote. The exact check runs on the
+  parsed cells.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,8 +36,11 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
-_CHUNK = 1 << 24
+_CHUNK = 1 << 22  # bytes per step of a scan: its index arrays stay near 100 MB at most
 _HEAD = 1 << 16
+#: Quoted cells checked before parsing (a stray quote makes false ones); the rest is left to
+#: the check of the parsed cells.
+_CANDIDATES = 4
 
 
 def read_table(
@@ -47,9 +52,13 @@ def read_table(
         return None
     delimiter = _delimiter(utf8, start)
     view = memoryview(utf8)[start:]
-    at, longest = _stretches(view, delimiter, 2 * limits.max_cell_bytes + 2)
-    if at is not None:
-        row, column = _locate(view, at, delimiter)
+    limit = limits.max_cell_bytes
+    at, longest = _stretches(view, delimiter, 2 * limit + 2)
+    where = None if at is None else _locate(view, at, delimiter)
+    if where is None and len(view) > limit and utf8.find(b'"', start) >= 0:
+        where = _long_quoted_cell(view, delimiter, limit)
+    if where is not None:
+        row, column = where
         problems.append(
             Problem(
                 name,
@@ -61,7 +70,11 @@ def read_table(
             )
         )
         return None
-    header = next(csv.reader(_lines(view), delimiter=delimiter), None)
+    try:
+        header = next(csv.reader(_lines(view), delimiter=delimiter), None)
+    except csv.Error as e:
+        problems.append(Problem(name, 1, None, None, f"is not valid CSV: {e}"))
+        return None
     if not header:
         problems.append(Problem(name, None, None, None, "is empty; it needs a header row"))
         return None
@@ -155,16 +168,83 @@ def _stretches(data: memoryview, delimiter: str, longest: int) -> tuple[int | No
     return (last + 1 if tail > longest else None), max(most, tail)
 
 
-def _locate(data: memoryview, at: int, delimiter: str) -> tuple[int, str | None]:
-    """The spreadsheet row and the column of the cell in which byte ``at`` lies."""
+def _long_quoted_cell(
+    data: memoryview, delimiter: str, limit: int
+) -> tuple[int, str | None] | None:
+    """Row and column of a quoted cell of more than ``limit`` bytes, found before parsing.
+
+    Quotes are paired by parity, which is exact for CSV as written by programs
+    (quotes only around cells, doubled inside them); a candidate is confirmed
+    by the csv module (the cell starts there, with a quote) and by counting
+    the cell's content up to its closing quote, so a stray quote in an
+    unquoted cell never refuses a good file: it only leaves the check to the
+    parsed cells.
+    """
+    arr = np.frombuffer(data, dtype=np.uint8)
+    sep, longest = ord(delimiter), 2 * limit + 2
+    quotes, last = 0, -1  # quotes before the chunk, the last separator outside quotes
+    tried: set[int] = set()
+
+    def confirmed(at: int) -> tuple[int, str | None] | None:
+        if at in tried or len(tried) >= _CANDIDATES:
+            return None
+        tried.add(at)
+        if arr[at] != 34 or _quoted_content(arr, at, longest) <= limit:
+            return None
+        return _locate(data, at, delimiter, field_start=True)
+
+    for lo in range(0, len(arr), _CHUNK):
+        chunk = arr[lo : lo + _CHUNK]
+        q = np.flatnonzero(chunk == 34)
+        seps = np.flatnonzero((chunk == 10) | (chunk == 13) | (chunk == sep))
+        outside = seps[((np.searchsorted(q, seps) + quotes) & 1) == 0] + lo
+        quotes += len(q)
+        starts = np.append(np.asarray([last]), outside)
+        gaps = np.diff(starts) - 1 if len(outside) else np.asarray([lo + len(chunk) - last - 1])
+        for i in np.flatnonzero(gaps > longest):
+            if (where := confirmed(int(starts[i]) + 1)) is not None:
+                return where
+        if len(outside):
+            last = int(outside[-1])
+    if len(arr) - last - 1 > longest:
+        return confirmed(last + 1)
+    return None
+
+
+def _quoted_content(arr: np.ndarray[Any, Any], at: int, upto: int) -> int:
+    """Bytes of the quoted cell opening at ``at``, counted within ``upto`` bytes of it."""
+    window = arr[at + 1 : at + 1 + upto]
+    q = np.flatnonzero(window == 34)
+    i, doubled = 0, 0
+    while i < len(q):
+        if i + 1 < len(q) and q[i + 1] == q[i] + 1:
+            doubled, i = doubled + 1, i + 2
+            continue
+        return int(q[i]) - doubled  # the closing quote
+    return len(window) - doubled
+
+
+def _locate(
+    data: memoryview, at: int, delimiter: str, field_start: bool = False
+) -> tuple[int, str | None] | None:
+    """The spreadsheet row and the column of the cell in which byte ``at`` lies.
+
+    With ``field_start``, ``None`` unless a cell starts exactly at ``at``; also
+    ``None`` when the text before ``at`` cannot be read as CSV.
+    """
     mark = "\ue000"  # ends the text read, so that the cell at ``at`` is always the last field
     header: list[str] | None = None
     row, fields = 0, [mark]
-    for fields in csv.reader(_lines(data[:at], end=mark), delimiter=delimiter):
-        if fields:
-            row += 1
-            if header is None and not fields[-1].endswith(mark):
-                header = fields
+    try:
+        for fields in csv.reader(_lines(data[:at], end=mark), delimiter=delimiter):
+            if fields:
+                row += 1
+                if header is None and not fields[-1].endswith(mark):
+                    header = fields
+    except csv.Error:  # e.g. an earlier cell beyond the csv module's own limit
+        return None
+    if field_start and fields[-1] != mark:
+        return None
     index = len(fields) - 1
     column = header[index] if header is not None and index < len(header) else None
     return max(row, 1), column

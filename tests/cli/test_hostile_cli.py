@@ -129,6 +129,21 @@ def _huge_name(tmp: Path) -> tuple[Path, list[str]]:
     ]
 
 
+def _huge_quoted(tmp: Path) -> tuple[Path, list[str]]:
+    folder = tmp / "huge-quoted"
+    folder.mkdir()
+    with (folder / "companies.csv").open("wb") as f:
+        f.write(HEAD.encode() + b'F,Focal,focal,DE\nS,"')
+        for _ in range(100):
+            f.write(b"a," * 1_000_000)  # a 200 MB cell of separators, on one line
+        f.write(b'",supplier,DE\n')
+    return folder, [
+        "companies.csv, row 3, column name: the cell holds more than 65,536 bytes; a cell may "
+        "hold at most 65,536 (TIERSCOPE_MAX_CELL_BYTES)",
+        f"{folder}: 1 problem; nothing was written.",
+    ]
+
+
 def _nul(tmp: Path) -> tuple[Path, list[str]]:
     folder = tmp / "nul"
     folder.mkdir()
@@ -182,6 +197,7 @@ CASES: dict[str, Callable[[Path], tuple[Path, list[str]]]] = {
     "zip bomb 4.3 MB -> 3.2 GB": _bomb,
     "200,000 entries": _many,
     "200 MB name": _huge_name,
+    "200 MB quoted cell of separators": _huge_quoted,
     "NUL in a name": _nul,
     "billion laughs in a workbook": _laughs,
     "Latin-1 text": _latin1,

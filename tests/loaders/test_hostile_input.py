@@ -161,6 +161,27 @@ def test_a_huge_cell_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     ]
 
 
+def test_a_huge_quoted_cell_of_separators_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    cell = '"' + 'a,\n""' * 60_000 + '"'  # no long stretch between separators
+    folder = companies(
+        tmp_path / "f", (HEAD + f"F,Focal,focal,DE\nS,ok,supplier,{cell}\n").encode()
+    )
+    assert problems_of(folder) == [
+        "companies.csv, row 3, column country: the cell holds more than 65,536 bytes; a cell "
+        "may hold at most 65,536 (TIERSCOPE_MAX_CELL_BYTES)"
+    ]
+
+
+def test_a_stray_quote_in_an_unquoted_cell_refuses_nothing(tmp_path: Path) -> None:
+    rows = "".join(f"C{i},Company {i},supplier,DE\n" for i in range(20_000))
+    folder = companies(
+        tmp_path / "f", (HEAD + 'F,Focal,focal,DE\nP,12" Pipe Co,supplier,US\n' + rows).encode()
+    )
+    records = validate_bundle(folder)
+    assert records["companies"]["name"].tolist()[1] == '12" Pipe Co'
+    assert len(records["companies"]) == 20_002
+
+
 def test_a_huge_cell_in_the_header_is_refused(tmp_path: Path) -> None:
     folder = companies(tmp_path / "f", ("id,name" + "x" * 300_000 + ",kind\n").encode())
     assert problems_of(folder) == [
