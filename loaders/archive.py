@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from tierscope.graph.errors import Problem
+from tierscope.loaders.cells import escaped
 from tierscope.loaders.limits import RATIO_EXEMPT_BYTES, BundleLimits, setting
 
 __all__ = ["entry_count", "safe_entries"]
@@ -104,7 +105,7 @@ def safe_entries(
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # zipfile raises many kinds for a damaged directory
         return refuse("is not a readable .zip file")
     if len(infos) > limits.max_entries:  # the end record understated them
         return refuse(
@@ -120,7 +121,7 @@ def safe_entries(
                     None,
                     None,
                     info.filename,
-                    f"entry '{info.filename}' climbs out of the archive (.. or an absolute "
+                    f"entry '{escaped(info.filename)}' climbs out of the archive (.. or an absolute "
                     "path); refused, nothing was read",
                 )
             )
@@ -129,7 +130,7 @@ def safe_entries(
     chosen = [i for i in infos if wanted(i)]
     together = 0
     for info in chosen:
-        name = info.filename
+        name = escaped(info.filename)
         if info.flag_bits & 0x1:
             problems.append(
                 Problem(source, None, None, name, f"entry {name} is encrypted; save it unencrypted")

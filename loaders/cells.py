@@ -16,20 +16,25 @@ import pandas as pd
 from tierscope.graph.errors import Problem
 from tierscope.loaders.limits import BundleLimits, setting
 
-__all__ = ["CONTROL", "check_cells", "has_control_bytes", "shown"]
+__all__ = ["CONTROL", "check_cells", "escaped", "has_control_bytes", "shown"]
 
 #: The refused characters (a regular expression character class).
 CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _CONTROL = re.compile(CONTROL)
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _CONTROL_BYTE = np.zeros(256, dtype=bool)
 _CONTROL_BYTE[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
 _SHOWN = 40
 
 
+def escaped(text: str) -> str:
+    """``text`` with its control characters (tab and line breaks too) as ``\\xNN``."""
+    return _ANY_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def shown(value: str) -> str:
     """``value`` as a message shows it: control characters escaped, at most 40 characters."""
-    text = value if len(value) <= _SHOWN else value[:_SHOWN] + "…"
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return escaped(value if len(value) <= _SHOWN else value[:_SHOWN] + "…")
 
 
 def has_control_bytes(data: bytes | memoryview) -> bool:

@@ -13,7 +13,6 @@ import hashlib
 import io
 import stat
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -24,7 +23,7 @@ from defusedxml import DefusedXmlException
 from tierscope.graph.errors import Problem
 from tierscope.graph.schema import TABLES
 from tierscope.loaders.archive import safe_entries
-from tierscope.loaders.cells import check_cells
+from tierscope.loaders.cells import check_cells, escaped
 from tierscope.loaders.csvtext import read_table
 from tierscope.loaders.limits import BundleLimits, bundle_limits, setting
 
@@ -156,7 +155,8 @@ def _read_zip(path: Path, limits: BundleLimits) -> RawBundle:
                     None,
                     None,
                     name,
-                    f"holds {name} {len(entries)} times ({', '.join(sorted(entries))}); keep one",
+                    f"holds {escaped(name)} {len(entries)} times "
+                    f"({escaped(', '.join(sorted(entries)))}); keep one",
                 )
             )
     if bundle.problems:
@@ -167,7 +167,7 @@ def _read_zip(path: Path, limits: BundleLimits) -> RawBundle:
             for info in infos:
                 with zf.open(info) as entry:
                     files[PurePosixPath(info.filename).name] = entry.read(info.file_size)
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError) as e:
+    except Exception as e:  # a damaged entry: zipfile, zlib, bz2 and lzma raise many kinds
         bundle.problems.append(
             Problem(str(path), None, None, None, f"is a damaged .zip file: {_short(e)}")
         )
@@ -183,7 +183,11 @@ def _from_csv_bytes(bundle: RawBundle, files: dict[str, bytes], limits: BundleLi
             allowed = ", ".join(f"{t}.csv" for t in sorted(_KNOWN))
             bundle.problems.append(
                 Problem(
-                    name, None, None, name, f"unknown file; the files of a bundle are {allowed}"
+                    escaped(name),
+                    None,
+                    None,
+                    name,
+                    f"unknown file; the files of a bundle are {allowed}",
                 )
             )
             continue
@@ -248,7 +252,11 @@ def _read_workbook(path: Path, limits: BundleLimits) -> RawBundle:
             allowed = ", ".join(sorted(_KNOWN))
             bundle.problems.append(
                 Problem(
-                    f"sheet {sheet}", None, None, str(sheet), f"unknown sheet; allowed: {allowed}"
+                    f"sheet {escaped(str(sheet))}",
+                    None,
+                    None,
+                    str(sheet),
+                    f"unknown sheet; allowed: {allowed}",
                 )
             )
             continue

@@ -139,6 +139,20 @@ def test_a_fifo_or_device_is_not_read(tmp_path: Path) -> None:
     ]
 
 
+def test_names_in_messages_cannot_drive_a_terminal(tmp_path: Path) -> None:
+    archive = zipped(
+        tmp_path / "esc.zip",
+        {"../\x1b[2Jx.csv": b"id\n", "companies\x1b[31m.csv": b"id\n"},
+    )
+    assert problems_of(archive) == [
+        f"{archive}: entry '../\\x1b[2Jx.csv' climbs out of the archive (.. or an absolute "
+        "path); refused, nothing was read"
+    ]
+    folder = companies(tmp_path / "f", (HEAD + "F,Focal,focal,DE\n").encode())
+    (folder / "evil\x1b[31m.csv").write_text("x\n")
+    assert problems_of(folder)[0].startswith("evil\\x1b[31m.csv: unknown file;")
+
+
 def test_a_file_twice_in_a_zip_is_refused(tmp_path: Path) -> None:
     good = (HEAD + "F,Focal,focal,DE\n").encode()
     archive = zipped(tmp_path / "twice.zip", {"a/companies.csv": good, "b/companies.csv": good})
@@ -245,6 +259,18 @@ def test_control_characters_are_refused_with_file_row_and_column(tmp_path: Path)
         "companies.csv, row 3, column country: holds the control character U+001B in "
         "'\\x1bCN'; only tab, line feed and carriage return are allowed",
     ]
+
+
+def test_a_refused_file_is_not_followed_by_every_reference_to_it(demo_copy: Path) -> None:
+    path = demo_copy / "companies.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3].replace(",", ",\x00", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = problems_of(demo_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "companies.csv, row 4, column name: holds the control character U+0000"
+    )
 
 
 def test_a_control_character_in_a_column_name_is_refused(tmp_path: Path) -> None:
