@@ -89,7 +89,13 @@ def _read_folder(folder: Path, limits: BundleLimits) -> RawBundle:
     paths = [p for p in sorted(folder.iterdir()) if p.suffix == ".csv"]
     sizes: dict[Path, int] = {}
     for p in paths:
-        st = p.stat()
+        try:
+            st = p.stat()
+        except OSError as e:  # a dangling link, no permission
+            bundle.problems.append(
+                Problem(p.name, None, None, None, f"cannot be read: {e.strerror}")
+            )
+            continue
         if not stat.S_ISREG(st.st_mode):
             bundle.problems.append(
                 Problem(

@@ -133,9 +133,11 @@ def test_a_fifo_or_device_is_not_read(tmp_path: Path) -> None:
     folder.mkdir()
     os.mkfifo(folder / "companies.csv")  # reading it would block for ever
     (folder / "items.csv").symlink_to("/dev/zero")  # reading it would never end
+    (folder / "sites.csv").symlink_to(tmp_path / "gone")
     assert problems_of(folder) == [
         "companies.csv: is not a regular file; refused, nothing was read",
         "items.csv: is not a regular file; refused, nothing was read",
+        "sites.csv: cannot be read: No such file or directory",
     ]
 
 
