@@ -54,8 +54,10 @@ def read_table(
     view = memoryview(utf8)[start:]
     limit = limits.max_cell_bytes
     at, longest = _stretches(view, delimiter, 2 * limit + 2)
-    where = None if at is None else _locate(view, at, delimiter)
-    if where is None and len(view) > limit and utf8.find(b'"', start) >= 0:
+    where: tuple[int | None, str | None] | None = None
+    if at is not None:  # certainly too long; where, if the text before it can be read
+        where = _locate(view, at, delimiter) or (None, None)
+    elif len(view) > limit and utf8.find(b'"', start) >= 0:
         where = _long_quoted_cell(view, delimiter, limit)
     if where is not None:
         row, column = where
