@@ -68,11 +68,15 @@ def install(app: FastAPI, retry_after: int) -> None:
     @app.exception_handler(BundleError)
     async def bad_bundle(_: Request, e: BundleError) -> JSONResponse:
         n = len(e.problems)
+        more = (
+            f"; the first {len(e.listed)} are listed, and {e.unlisted:,} more" if e.unlisted else ""
+        )
         return _json(
             422,
             "invalid_bundle",
-            f"{e.source}: {n} problem{'s' if n != 1 else ''}; nothing was written",
-            problems=[p.as_dict() for p in e.problems],
+            f"{e.source}: {n:,} problem{'s' if n != 1 else ''}; nothing was written{more}",
+            problems=[p.as_dict() for p in e.listed],
+            unlisted=e.unlisted,
         )
 
     @app.exception_handler(TierscopeError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "LISTED_PROBLEMS",
     "BundleError",
     "DatabaseUnavailable",
     "IncompleteLoad",
@@ -51,6 +52,10 @@ class Problem:
         }
 
 
+#: Where problems are listed (CLI, API), the first this many are, then "and N more".
+LISTED_PROBLEMS = 50
+
+
 class BundleError(TierscopeError):
     """A bundle has problems; ``problems`` lists every one. Nothing was written."""
 
@@ -61,6 +66,16 @@ class BundleError(TierscopeError):
         first = str(problems[0]) if problems else ""
         more = f" (and {n - 1} more)" if n > 1 else ""
         super().__init__(f"{source}: {n} problem{'s' if n != 1 else ''}: {first}{more}")
+
+    @property
+    def listed(self) -> list[Problem]:
+        """The problems to show: the first :data:`LISTED_PROBLEMS`."""
+        return self.problems[:LISTED_PROBLEMS]
+
+    @property
+    def unlisted(self) -> int:
+        """How many problems :attr:`listed` leaves out."""
+        return max(0, len(self.problems) - LISTED_PROBLEMS)
 
 
 class DatabaseUnavailable(TierscopeError):

@@ -55,6 +55,8 @@ class _Validator:
         self.raw = raw
         self.problems: list[Problem] = list(raw.problems)
         self.frames: dict[str, pd.DataFrame] = {}
+        #: tables whose file is there but could not be read (references to them are not checked)
+        self.unreadable: set[str] = set()
         # Row numbers (spreadsheet rows) survive filtering through this column.
         self._row = "__row__"
 
@@ -88,7 +90,9 @@ class _Validator:
         raw = self.raw.frames.get(t.name)
         if raw is None:
             unreadable = {self._file(t.name), self.raw.source}
-            if t.mandatory and not any(p.file in unreadable for p in self.problems):
+            if any(p.file in unreadable for p in self.problems):
+                self.unreadable.add(t.name)
+            elif t.mandatory:
                 self._add(t.name, None, None, None, "is missing; every bundle needs it")
             self.frames[t.name] = empty_frame(t).assign(**{self._row: pd.Series([], dtype=int)})
             return
@@ -185,6 +189,8 @@ class _Validator:
         return f["id"].dropna()
 
     def _refs(self, table: str, col: str, target: str, hint: str) -> None:
+        if target in self.unreadable:  # its own problem says why; every reference would fail
+            return
         frame = self.frames[table]
         known = set(self._ids(target).tolist())
         values = frame[col]

@@ -1,13 +1,16 @@
 """``POST /v1/imports``: upload a bundle (.zip of CSV files or .xlsx workbook), admin only.
 
-The upload is validated in full first; any problem answers 422 with every
-problem and nothing is written. A valid bundle is loaded all-or-nothing, and
-the next request analyses the new snapshot.
+The upload is validated in full first; any problem answers 422 with the first
+problems (``LISTED_PROBLEMS``, then a count of the rest) and nothing is
+written. The bundle's limits (``docs/bundle-format.md``) are checked on the
+archive's directory before any entry is read. A valid bundle is loaded
+all-or-nothing, and the next request analyses the new snapshot.
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +18,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 
 from tierscope.api.routes.common import ERRORS, admin, engine
 from tierscope.api.schemas import ImportOut
-from tierscope.graph.errors import BundleError, TierscopeError
+from tierscope.graph.errors import BundleError, Problem, TierscopeError
 from tierscope.loaders.bundle import load_bundle
 
 router = APIRouter(tags=["imports"], dependencies=admin, responses=ERRORS)
@@ -42,7 +45,9 @@ def import_bundle(
             try:
                 summary = load_bundle(path, e.store)
             except BundleError as err:  # name the upload, not the temporary file
-                raise BundleError(name, err.problems) from None
+                raise BundleError(
+                    name, [_named(p, str(path), name) for p in err.problems]
+                ) from None
     e.invalidate()
     return {
         "snapshot": summary.snapshot,
@@ -50,3 +55,8 @@ def import_bundle(
         "rows_written": summary.rows_written,
         "seconds": summary.seconds,
     }
+
+
+def _named(problem: Problem, temporary: str, upload: str) -> Problem:
+    """``problem`` naming the upload where it names the temporary file."""
+    return replace(problem, file=upload) if problem.file == temporary else problem

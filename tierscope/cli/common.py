@@ -34,11 +34,13 @@ def handle_errors() -> Iterator[None]:
     except BundleError as e:
         if state.debug:
             raise
-        for problem in e.problems:
+        for problem in e.listed:
             err.print(str(problem), markup=False)
+        if e.unlisted:
+            err.print(f"and {e.unlisted:,} more", markup=False)
         n = len(e.problems)
         err.print(
-            f"{e.source}: {n} problem{'s' if n != 1 else ''}; nothing was written.", markup=False
+            f"{e.source}: {n:,} problem{'s' if n != 1 else ''}; nothing was written.", markup=False
         )
         raise typer.Exit(1) from None
     except TierscopeError as e:
