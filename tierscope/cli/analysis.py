@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tierscope.cli.common import console, err, handle_errors, open_store, split_ids
+from tierscope.cli import blocks
+from tierscope.cli.common import cell, console, err, handle_errors, open_store, split_ids
 from tierscope.graph import csvsafe
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import dumps
@@ -62,40 +63,41 @@ _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim
 
 
 def print_register(result: Analysis, top: int) -> None:
+    """The first ``top`` findings: a table on a terminal, one block per finding otherwise."""
     products = result.products
     at_risk = {p for f in result.register if f.severity == "critical" for p in f.products}
-    t = Table(
-        title=f"Risk register — {len(result.register)} findings, {len(at_risk)} of {len(products)} "
-        f"products can be stopped by one failure (snapshot {result.snapshot})",
-        show_lines=False,
+    title = (
+        f"Risk register — {len(result.register)} findings, {len(at_risk)} of {len(products)} "
+        f"products can be stopped by one failure (snapshot {result.snapshot})"
     )
+    shown = result.register[:top]
+    more = (
+        f"… {len(result.register) - top} more: --top N, --json or --csv DIR for all."
+        if len(result.register) > top
+        else None
+    )
+    if not console.is_terminal:
+        console.out(blocks.text(title, blocks.finding_blocks(shown), more), highlight=False)
+        return
+    t = Table(title=cell(title), show_lines=False)
     t.add_column("#", justify="right")
     t.add_column("severity")
     t.add_column("kind")
     t.add_column("subject")
     t.add_column("at stake", justify="right")
     t.add_column("why", overflow="fold")
-    for f in result.register[:top]:
+    for f in shown:
         t.add_row(
             str(f.rank),
             f"[{_STYLE[f.severity]}]{f.severity}[/]",
             f.kind.replace("_", " "),
-            _escape(f.subject_id),
+            cell(f.subject_id),
             f"{f.revenue_at_stake:,.0f}" if f.revenue_at_stake else "",
-            _escape(f.sentence),
+            cell(f.sentence),
         )
     console.print(t)
-    if len(result.register) > top:
-        console.print(
-            f"… {len(result.register) - top} more: --top N, --json or --csv DIR for all.",
-            markup=False,
-        )
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    if more:
+        console.print(more, markup=False)
 
 
 def scenario_command(
@@ -136,13 +138,20 @@ def scenario_command(
 
 
 def print_scenario(s: Scenario) -> None:
+    """The scenario in a sentence, then its stopped products: a table on a terminal,
+    one block per product otherwise."""
     what = ", ".join([*s.failed_companies, *s.failed_sites, *s.failed_countries])
-    console.print(
+    heading = (
         f"Scenario: {what} fail for {s.days:g} days — {s.down_companies} companies and "
         f"{s.down_sites} sites down; {len(s.stopped_products)} products stop; revenue lost "
-        f"{s.revenue_lost:,.0f}.",
-        markup=False,
+        f"{s.revenue_lost:,.0f}."
     )
+    if not console.is_terminal:
+        console.out(
+            blocks.text(heading, blocks.stopped_blocks(s.stopped_products)), highlight=False
+        )
+        return
+    console.print(blocks.printable(heading), markup=False)
     if not s.stopped_products:
         return
     t = Table()
@@ -151,10 +160,10 @@ def print_scenario(s: Scenario) -> None:
     for p in s.stopped_products:
         note = " (inventory covers it)" if p.covered_by_inventory else ""
         t.add_row(
-            _escape(p.product_id),
+            cell(p.product_id),
             f"{p.stops_after_days:g}",
             f"{p.days_stopped:g}{note}",
             f"{p.revenue_lost:,.0f}",
-            _escape(" ".join(p.evidence[:3])),
+            cell(" ".join(p.evidence[:3])),
         )
     console.print(t)

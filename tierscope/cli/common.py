@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from tierscope.cli.blocks import printable
 from tierscope.graph.errors import BundleError, TierscopeError
 from tierscope.graph.localdb import ensure_database
 from tierscope.graph.store import Store
 
-__all__ = ["console", "err", "handle_errors", "open_store", "split_ids", "state"]
+__all__ = ["cell", "console", "err", "handle_errors", "open_store", "split_ids", "state"]
 
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Tables when stdout is a terminal (rich decides: isatty, FORCE_COLOR, TTY_COMPATIBLE;
+# COLUMNS sets the width, NO_COLOR drops the colours); the commands print plain
+# blocks (cli/blocks.py) when it is not. No emoji codes: ":fire:" in a name stays text.
+console = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class _State:
@@ -71,8 +75,10 @@ def open_store(connect_timeout: float = 30.0) -> Store:
     return store
 
 
-def is_tty() -> bool:
-    return sys.stderr.isatty()
+def cell(text: str) -> str:
+    """``text`` from the data for a rich table cell or title: one line, no control
+    characters, no markup."""
+    return escape(printable(text))
 
 
 def split_ids(values: list[str] | None) -> list[str]:

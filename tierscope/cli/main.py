@@ -18,9 +18,9 @@ from rich.progress import (
 from rich.table import Table
 
 from tierscope import __version__
-from tierscope.cli import db, view
+from tierscope.cli import blocks, db, view
 from tierscope.cli.analysis import analyze_command, print_register, scenario_command
-from tierscope.cli.common import console, err, handle_errors, open_store, state
+from tierscope.cli.common import cell, console, err, handle_errors, open_store, state
 from tierscope.cli.crash import ReportingGroup
 from tierscope.cli.report import report_command
 from tierscope.cli.serve import serve_command
@@ -182,15 +182,26 @@ def _print_summary(s: EcosystemSummary, as_json: bool) -> None:
     if as_json:
         console.print_json(json.dumps(s.as_dict()))
         return
-    t = Table(title=f"{s.focal_name} ({s.focal_id}) — snapshot {s.snapshot}", show_header=False)
+    title = f"{s.focal_name} ({s.focal_id}) — snapshot {s.snapshot}"
+    rows = _summary_rows(s)
+    if not console.is_terminal:
+        console.out(blocks.key_values(title, rows), highlight=False)
+        return
+    t = Table(title=cell(title), show_header=False)
     t.add_column("what")
     t.add_column("count")
+    for what, value in rows:
+        t.add_row(what, cell(value))
+    console.print(t)
+
+
+def _summary_rows(s: EcosystemSummary) -> list[tuple[str, str]]:
     tiers = ", ".join(
         f"{'focal' if k == '0' else 'not upstream' if k == 'none' else 'tier ' + k}: {v}"
         for k, v in s.companies_by_tier.items()
     )
     kinds = ", ".join(f"{k}: {v}" for k, v in s.companies_by_kind.items())
-    rows = [
+    return [
         ("Companies", f"{s.companies:,}"),
         ("  by tier", tiers),
         ("  by kind", kinds),
@@ -211,9 +222,6 @@ def _print_summary(s: EcosystemSummary, as_json: bool) -> None:
         ("Loaded from", s.source),
         ("Loaded at", s.loaded_at),
     ]
-    for what, value in rows:
-        t.add_row(what, value)
-    console.print(t)
 
 
 if __name__ == "__main__":  # pragma: no cover
