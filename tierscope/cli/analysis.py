@@ -140,11 +140,13 @@ def scenario_command(
 def print_scenario(s: Scenario) -> None:
     """The scenario in a sentence, then its stopped products: a table on a terminal,
     one block per product otherwise."""
-    what = ", ".join([*s.failed_companies, *s.failed_sites, *s.failed_countries])
+    failed = [*s.failed_companies, *s.failed_sites, *s.failed_countries]
+    stopped = len(s.stopped_products)
     heading = (
-        f"Scenario: {what} fail for {s.days:g} days — {s.down_companies} companies and "
-        f"{s.down_sites} sites down; {len(s.stopped_products)} products stop; revenue lost "
-        f"{s.revenue_lost:,.0f}."
+        f"Scenario: {', '.join(failed)} fail{'s' if len(failed) == 1 else ''} for "
+        f"{s.days:g} days — {_count(s.down_companies, 'company', 'companies')} and "
+        f"{_count(s.down_sites, 'site', 'sites')} down; {_count(stopped, 'product', 'products')} "
+        f"stop{'s' if stopped == 1 else ''}; revenue lost {s.revenue_lost:,.0f}."
     )
     if not console.is_terminal:
         console.out(
@@ -167,3 +169,7 @@ def print_scenario(s: Scenario) -> None:
             cell(" ".join(p.evidence[:3])),
         )
     console.print(t)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"

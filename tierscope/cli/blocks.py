@@ -35,8 +35,11 @@ __all__ = ["SEP", "finding_blocks", "key_values", "printable", "stopped_blocks",
 
 #: between the short values of a heading line
 SEP = " · "
-#: what a finding's products are to it when it alone stops them (else: "products")
-_STOPS = frozenset({"single_point_of_failure", "country_outage"})
+#: kinds whose products are those their subject alone stops (a coverage gap's are the
+#: products its partner alone stops); other kinds list the products they concern
+_STOPS = frozenset(
+    {"single_point_of_failure", "country_outage", "coverage_no_sponsor", "coverage_few_contacts"}
+)
 #: Unicode categories shown escaped: control characters, line and paragraph separators
 _BREAKING = frozenset({"Cc", "Zl", "Zp"})
 
