@@ -254,3 +254,24 @@ def test_json_and_csv_are_the_same_in_a_pipe_and_on_a_terminal(
     assert names and names == sorted(p.name for p in (tmp_path / "b").iterdir())
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def closed_pipe(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    """``tierscope ARGS | head -0``: the reader has gone before anything is written."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tierscope", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode("utf-8")
+    return proc.wait(timeout=600), stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tiny_loaded: dict[str, str]) -> None:
+    assert closed_pipe("analyze", "--help") == (1, "")
+    assert closed_pipe("analyze", "--top", "3", env=tiny_loaded) == (1, "")
+    assert closed_pipe("analyze", "--json", env=tiny_loaded) == (1, "")

@@ -33,7 +33,11 @@ def analyze_command(
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows of the register to print.")] = 25,
 ) -> None:
-    """Run every analysis on the loaded ecosystem and print the ranked risk register."""
+    """Run every analysis on the loaded ecosystem and print the ranked risk register.
+
+    On a terminal the register is a table; into a pipe or a file, one block per
+    finding with its sentence whole on one line (FORCE_COLOR=1 asks for the table).
+    """
     with handle_errors(), open_store() as store:
         with err.status("Reading the ecosystem…"):
             ctx = index(read_projection(store))  # the projection itself is freed here

@@ -52,11 +52,13 @@ def handle_errors() -> Iterator[None]:
             raise
         err.print(f"Error: {e}", markup=False)
         raise typer.Exit(1) from None
+    except BrokenPipeError:
+        raise  # the reader of stdout went away (`| head`): click exits quietly
     except OSError as e:  # a file or folder the user named cannot be read or written
         if state.debug:
             raise
-        where = f" {e.filename}" if e.filename else ""
-        err.print(f"Error:{where}: {e.strerror or e}", markup=False)
+        where = f" {e.filename}:" if e.filename else ""
+        err.print(f"Error:{where} {e.strerror or e}", markup=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("Interrupted.")

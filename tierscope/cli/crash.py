@@ -82,8 +82,9 @@ def _report(e: Exception, command: str) -> str:
 
 
 def _is_clicks_own(e: Exception) -> bool:
-    """An exit, an abort, or an error that click shows itself (a usage error...)."""
-    return isinstance(e, (typer.Exit, typer.Abort)) or (
+    """An exit, an abort, an error that click shows itself (a usage error...), or a
+    closed stdout (``tierscope analyze | head``), which click ends quietly with code 1."""
+    return isinstance(e, (typer.Exit, typer.Abort, BrokenPipeError)) or (
         hasattr(e, "exit_code") and callable(getattr(e, "show", None))
     )
 
