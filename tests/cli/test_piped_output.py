@@ -181,22 +181,32 @@ def test_piped_summary_is_one_line_per_figure(tiny: Path, tiny_loaded: dict[str,
     )
 
 
-def test_demo_register_piped_keeps_each_sentence_whole_on_one_line(
-    store: Store, demo_copy: Path, test_env: dict[str, str]
+def test_demo_piped_keeps_each_sentence_whole_on_one_line(
+    store: Store, test_env: dict[str, str]
 ) -> None:
-    load_bundle(demo_copy, store)
     env = _env(test_env)
+    shown = piped("demo", env=env).splitlines()  # loads the demo: summary, then register
     data = json.loads(piped("analyze", "--json", env=env))
+    assert shown[:2] == [
+        f"Norvik Industrial Electronics GmbH (NORVIK) — snapshot {data['snapshot']}",
+        "Companies                         115",
+    ]
+    at = shown.index(next(line for line in shown if line.startswith("Risk register — ")))
+    assert shown[at - 2].startswith("Loaded at ") and shown[at - 1] == ""
+    heads = [i for i, line in enumerate(shown) if re.match(r" ?\d+\. ", line)]
+    assert [shown[i + 1].strip() for i in heads] == [f["sentence"] for f in data["register"][:15]]
+
     out = piped("analyze", "--top", "3", env=env)
     lines = [line.strip() for line in out.splitlines()]
     top = data["register"][0]
     assert len(top["sentence"]) > 80  # longer than the width a pipe is given
+    assert lines[2:4] == [
+        f"1. critical · single point of failure · {top['subject_id']} (company) · "
+        f"at stake {top['revenue_at_stake']:,.0f}",
+        top["sentence"],
+    ]
     for f in data["register"][:3]:
         assert f["sentence"] in lines
-    assert lines[2] == (
-        f"1. critical · single point of failure · {top['subject_id']} (company) · "
-        f"at stake {top['revenue_at_stake']:,.0f}"
-    )
     assert "\x1b" not in out and "┃" not in out and "│" not in out
 
     scenario = json.loads(piped("scenario", "--country", "TW", "--json", env=env))

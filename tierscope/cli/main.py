@@ -145,6 +145,7 @@ def demo(
         if not as_json:
             with err.status("Analysing…"):
                 analysis = analyze(g)
+            console.out("")  # the summary, a blank line, the register
             print_register(analysis, top=15)
             err.print(
                 "Next: `tierscope analyze` (all findings, --json, --csv DIR), "
