@@ -152,6 +152,9 @@ def test_piped_scenario_gives_each_stopped_product_its_reasons_on_lines(
         "   S1 cannot get X: T is down.\n"
         "   S2 cannot get X: T is down.\n"
     )
+    assert piped("scenario", "--fail", "T", "--days", "3", env=tiny_loaded).splitlines()[2] == (
+        "P · stops after 5 days · stopped 0 days (inventory covers it) · revenue lost 0"
+    )
     assert piped("scenario", "--fail", "S1", "--days", "30", env=tiny_loaded) == (
         "Scenario: S1 fails for 30 days — 1 company and 1 site down; 0 products stop; "
         "revenue lost 0.\n"
