@@ -25,9 +25,9 @@ from typing import NamedTuple
 import numpy as np
 
 from tierscope.graph.analysis import arrays
-from tierscope.graph.analysis.availability import SHARE_BASES
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import Rows
+from tierscope.graph.analysis.supplies import SHARE_BASES
 
 __all__ = [
     "HIGHLY_CONCENTRATED",
