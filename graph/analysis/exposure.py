@@ -26,11 +26,11 @@ from scipy import sparse
 from tierscope.graph.analysis import arrays
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.flows import (
-    FlowGraph,
+    LevelledGoals,
     NeedLinks,
     each,
-    flow_graph,
     flows,
+    levelled_goals,
     touched_before,
     use_links,
 )
@@ -118,7 +118,7 @@ class _ItemNeeds:
     ``use`` (items x deliver goals): what the buyers who use an item need of it,
     recorded suppliers or not (unmapped need counts as coming from nowhere known),
     so shares are of the whole need. ``unmapped_focal``, ``focal_goals`` and
-    ``to_item_t`` (receive goals, by the flow graph's numbers, -> items) give the
+    ``to_item_t`` (receive goals, by the levelled numbers, -> items) give the
     same for the focal company alone: the tier-1 view. ``goal_item``: each deliver
     goal's item (-1: an item no tree needs, e.g. a product); ``supplied_pos``: the
     receive goals' item codes as codes into the items of the trees.
@@ -162,7 +162,7 @@ def propagated_exposure(ctx: Context, f: SupplyColumns) -> PropagatedExposure:
     and one deliver goal.
     """
     m, gg = ctx.model, ctx.goals
-    fg = flow_graph(ctx)
+    fg = levelled_goals(ctx)
     uses, passed = use_links(ctx)
     need = _item_needs(ctx, fg, uses)
     keys = _country_keys(ctx, f, fg, passed, need.supplied_pos)
@@ -258,7 +258,7 @@ def propagated_exposure(ctx: Context, f: SupplyColumns) -> PropagatedExposure:
     )
 
 
-def _item_needs(ctx: Context, fg: FlowGraph, need: NeedLinks) -> _ItemNeeds:
+def _item_needs(ctx: Context, fg: LevelledGoals, need: NeedLinks) -> _ItemNeeds:
     """The need for each item of the trees (see :class:`_ItemNeeds`); ``need``: the
     goal graph's needs but for the pass-throughs (:func:`use_links`)."""
     m, gg = ctx.model, ctx.goals
@@ -291,7 +291,7 @@ def _item_needs(ctx: Context, fg: FlowGraph, need: NeedLinks) -> _ItemNeeds:
     g_item = np.where(items[at] == dc.items, at, -1)[dc.item] if n_items else -dc.item - 1
     # the focal company's own goals, for the tier-1 view
     focal_goals = np.flatnonzero(dc.company == dc.code_of(m.focal))
-    # receive goals (by the flow graph's numbers) -> their items: the tier-1 view
+    # receive goals (by the levelled numbers) -> their items: the tier-1 view
     to_item_t = sparse.csr_matrix(
         (np.ones(len(rc.item)), (fg.receive_at, supplied_pos[rc.item])),
         shape=(len(gg.receive), n_items),
@@ -309,7 +309,7 @@ def _item_needs(ctx: Context, fg: FlowGraph, need: NeedLinks) -> _ItemNeeds:
 
 
 def _country_keys(
-    ctx: Context, f: SupplyColumns, fg: FlowGraph, passed: NeedLinks, supplied_pos: np.ndarray
+    ctx: Context, f: SupplyColumns, fg: LevelledGoals, passed: NeedLinks, supplied_pos: np.ndarray
 ) -> _CountryKeys:
     """The supply rows per (item, country) key (see :class:`_CountryKeys`); ``passed``:
     the pass-through links (:func:`use_links`)."""

@@ -7,7 +7,7 @@ for each item in the product's supply tree, how much of it flows through each
 deliver and receive goal.
 
 This module owns that walk: the goal graph as sparse matrices numbered level by
-level (:func:`flow_graph`), the flows of a few products at a time in one pass
+level (:func:`levelled_goals`), the flows of a few products at a time in one pass
 over the levels, with rounds only where supply loops are (:func:`flows`), and
 the links where a company passes on what it buys (a distributor, or a second
 source), which are no extra need (:func:`use_links`, :func:`touched_before`).
@@ -27,18 +27,18 @@ from tierscope.graph.analysis import arrays
 from tierscope.graph.analysis.context import Context
 
 __all__ = [
-    "FlowGraph",
+    "LevelledGoals",
     "NeedLinks",
     "each",
-    "flow_graph",
     "flows",
+    "levelled_goals",
     "touched_before",
     "use_links",
 ]
 
 
 @dataclass(frozen=True)
-class FlowGraph:
+class LevelledGoals:
     """The goal graph as sparse matrices, with goals numbered level by level.
 
     A deliver goal needs receive goals (its inputs); a receive goal is fed by
@@ -74,8 +74,8 @@ class FlowGraph:
     row_receive: np.ndarray
 
 
-def flow_graph(ctx: Context) -> FlowGraph:
-    """The goal graph of ``ctx`` as a :class:`FlowGraph`, levelled from the products."""
+def levelled_goals(ctx: Context) -> LevelledGoals:
+    """The goal graph of ``ctx`` as a :class:`LevelledGoals`, levelled from the products."""
     gg, m = ctx.goals, ctx.model
     n_g, n_r = len(gg.deliver), len(gg.receive)
     link = gg.links()
@@ -97,7 +97,7 @@ def flow_graph(ctx: Context) -> FlowGraph:
         (np.ones(len(need_r)), (receive_at[need_r], deliver_at[need_g])), shape=(n_r, n_g)
     )
     d, r = int(deliver_bounds[-1]), int(receive_bounds[-1])
-    return FlowGraph(
+    return LevelledGoals(
         sparse.csr_matrix(
             (np.ones(len(need_r)), (deliver_at[need_g], receive_at[need_r])), shape=(n_g, n_r)
         ),
@@ -166,12 +166,12 @@ def _levels(
 
 def flows(
     ctx: Context,
-    fg: FlowGraph,
+    fg: LevelledGoals,
     products: list[str],
     max_rounds: int = 64,
 ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix, int, bool]:
     """Flow of each of ``products`` through every deliver goal (W_G, products x goals,
-    by goal) and receive goal (W_R, by the flow graph's numbers), and the first-tier
+    by goal) and receive goal (W_R, by the levelled numbers), and the first-tier
     receive flows (what the focal company buys itself; sparse, products x receive
     goals); then how many tiers and rounds were followed, and whether a loop was cut.
 
