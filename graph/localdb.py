@@ -1,13 +1,12 @@
-"""A real local Neo4j Community 5.26 LTS server that tierscope provisions and manages.
+"""A real local Neo4j Community 5.26 LTS server that tierscope starts, stops and watches.
 
-The server tarball is not published on Maven Central, but the server's jars
-are: ``resources/pom.xml`` names ``org.neo4j:neo4j`` and ``org.neo4j:neo4j-bolt``,
-and ``mvn dependency:copy-dependencies`` puts them and their dependencies in a
-cache folder once. The server then runs as
+The server runs as
 ``java -cp 'lib/*' org.neo4j.server.CommunityEntryPoint --console-mode`` in
 its own session (it outlives the command that started it), bound to
 127.0.0.1, with authentication on and a random password kept in
-``HOME/credentials`` (mode 0600).
+``HOME/credentials`` (mode 0600). Its jars, configuration and password are
+provisioned by :mod:`~tierscope.graph.provision`; this module owns the process:
+start, stop, status, the lock and pid file, and :func:`ensure_database`.
 
 Layout of ``HOME`` (default ``$TIERSCOPE_HOME/neo4j``): ``conf/neo4j.conf``,
 ``data/``, ``logs/console.log``, ``import/``, ``run/``, ``neo4j.pid``,
@@ -19,17 +18,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import re
-import secrets
 import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from neo4j import GraphDatabase
@@ -37,38 +32,19 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 
 from tierscope.graph.config import Neo4jSettings, tierscope_home
 from tierscope.graph.errors import LocalServerError
+from tierscope.graph.provision import (
+    JVM_FLAGS,
+    NEO4J_VERSION,
+    check_java,
+    fetch_jars,
+    init_password,
+    lib_dir,
+    write_conf,
+)
 
 __all__ = ["NEO4J_VERSION", "LocalServer", "ServerStatus", "ensure_database"]
 
 Log = Callable[[str], None]
-
-_POM = Path(str(resources.files("tierscope.graph") / "resources" / "pom.xml"))
-NEO4J_VERSION: str = re.search(  # type: ignore[union-attr]
-    r"<neo4j\.version>([^<]+)</neo4j\.version>", _POM.read_text(encoding="utf-8")
-).group(1)
-
-# The JVM options of Neo4j's own default neo4j.conf (server.jvm.additional).
-_JVM_FLAGS = (
-    "-XX:+UseG1GC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+AlwaysPreTouch",
-    "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC",
-    "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048",
-    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-    "-XX:FlightRecorderOptions=stackdepth=256",
-    "-XX:+UnlockDiagnosticVMOptions",
-    "-XX:+DebugNonSafepoints",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-opens=java.base/java.lang=ALL-UNNAMED",
-    "--enable-native-access=ALL-UNNAMED",
-    "-Dlog4j2.disable.jmx=true",
-)
 
 
 @dataclass(frozen=True)
@@ -126,51 +102,12 @@ class LocalServer:
     @staticmethod
     def lib_dir() -> Path:
         """Where the Neo4j jars are cached (``$TIERSCOPE_CACHE`` or ``~/.cache/tierscope``)."""
-        cache = Path(os.environ.get("TIERSCOPE_CACHE") or Path.home() / ".cache" / "tierscope")
-        return cache / f"neo4j-{NEO4J_VERSION}" / "lib"
+        return lib_dir()
 
     # -- provisioning --------------------------------------------------------
     def provision(self, log: Log = print) -> Path:
         """Fetch the Neo4j jars from Maven Central into the cache, once; return the folder."""
-        lib = self.lib_dir()
-        if (lib / ".complete").exists():
-            return lib
-        mvn = shutil.which("mvn")
-        if mvn is None:
-            raise LocalServerError(
-                "Maven (mvn) is not on PATH; tierscope needs it once to fetch Neo4j "
-                f"{NEO4J_VERSION} from Maven Central. Install Maven, or set NEO4J_URI to a "
-                "Neo4j server of your own"
-            )
-        lib.parent.mkdir(parents=True, exist_ok=True)
-        log(f"Fetching Neo4j {NEO4J_VERSION} from Maven Central into {lib} (once)…")
-        with tempfile.TemporaryDirectory(dir=lib.parent, prefix=".download-") as tmp:
-            target = Path(tmp) / "lib"
-            result = subprocess.run(
-                [
-                    mvn,
-                    "-q",
-                    "-B",
-                    "-f",
-                    str(_POM),
-                    "dependency:copy-dependencies",
-                    f"-DoutputDirectory={target}",
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if result.returncode != 0 or not any(target.glob("neo4j-*.jar")):
-                tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-8:])
-                raise LocalServerError(
-                    f"Maven could not fetch Neo4j {NEO4J_VERSION} (exit {result.returncode}):\n"
-                    f"{tail}"
-                )
-            (target / ".complete").write_text(NEO4J_VERSION)
-            if lib.exists():  # a half-finished folder from an interrupted download
-                shutil.rmtree(lib)
-            target.rename(lib)
-        return lib
+        return fetch_jars(log)
 
     # -- lifecycle -----------------------------------------------------------
     def settings(self) -> Neo4jSettings:
@@ -191,11 +128,11 @@ class LocalServer:
             if self._alive_pid() is not None:
                 self._wait_ready(timeout)
                 return self.settings(), True
-            self._check_java()
+            check_java()
             self._check_port()
             lib = self.provision(log)
-            self._write_conf()
-            self._init_password(lib)
+            write_conf(self.home, self.bolt_port, self.heap, self.pagecache)
+            init_password(self.home, self._credentials, lib)
             self._launch(lib)
             log(f"Starting Neo4j {NEO4J_VERSION} at {self.uri} (home {self.home})…")
             self._wait_ready(timeout)
@@ -264,21 +201,6 @@ class LocalServer:
             return None
         return pid if str(self.home) in cmdline else None
 
-    def _check_java(self) -> None:
-        java = shutil.which("java")
-        if java is None:
-            raise LocalServerError(
-                "Java is not on PATH; the local Neo4j needs a Java 17 (or newer) runtime. "
-                "Install one, or set NEO4J_URI to a Neo4j server of your own"
-            )
-        out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
-        m = re.search(r'version "(\d+)', out.stderr + out.stdout)
-        if m is None or int(m.group(1)) < 17:
-            found = m.group(1) if m else "unknown"
-            raise LocalServerError(
-                f"Neo4j {NEO4J_VERSION} needs Java 17 or newer; `java -version` says {found}"
-            )
-
     def _check_port(self) -> None:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -290,69 +212,13 @@ class LocalServer:
                     "stop what uses it or set TIERSCOPE_BOLT_PORT to a free port"
                 ) from e
 
-    def _write_conf(self) -> None:
-        conf = self.home / "conf"
-        conf.mkdir(parents=True, exist_ok=True)
-        for d in ("data", "logs", "import", "plugins", "run"):
-            (self.home / d).mkdir(parents=True, exist_ok=True)
-        (conf / "neo4j.conf").write_text(
-            "# Written by tierscope; rewritten at every start.\n"
-            "server.default_listen_address=127.0.0.1\n"
-            "server.default_advertised_address=127.0.0.1\n"
-            "server.bolt.enabled=true\n"
-            f"server.bolt.listen_address=127.0.0.1:{self.bolt_port}\n"
-            "server.http.enabled=false\n"
-            "server.https.enabled=false\n"
-            "dbms.security.auth_enabled=true\n"
-            "dbms.usage_report.enabled=false\n"
-            "db.tx_log.preallocate=false\n"
-            "db.tx_log.rotation.retention_policy=2 files\n"
-            f"server.memory.heap.initial_size={self.heap}\n"
-            f"server.memory.heap.max_size={self.heap}\n"
-            f"server.memory.pagecache.size={self.pagecache}\n"
-            f"server.directories.data={self.home / 'data'}\n"
-            f"server.directories.logs={self.home / 'logs'}\n"
-            f"server.directories.import={self.home / 'import'}\n"
-            f"server.directories.plugins={self.home / 'plugins'}\n"
-            f"server.directories.run={self.home / 'run'}\n",
-            encoding="utf-8",
-        )
-
-    def _init_password(self, lib: Path) -> None:
-        """Generate and set the password before the very first start of this home."""
-        if self._credentials.exists() and (self.home / "data" / "dbms").exists():
-            return
-        password = secrets.token_hex(24)  # hex: never starts with "-" (read as an option)
-        fd = os.open(self._credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(password + "\n")
-        os.chmod(self._credentials, 0o600)
-        # The password goes through a 0600 argument file, never the command line.
-        argfile = self.home / "run" / "set-password.args"
-        fd = os.open(argfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(
-                f"-cp\n{lib}/*\norg.neo4j.cli.AdminTool\ndbms\nset-initial-password\n{password}\n"
-            )
-        env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
-        try:
-            result = subprocess.run(
-                ["java", f"@{argfile}"], capture_output=True, text=True, env=env, check=False
-            )
-        finally:
-            argfile.unlink(missing_ok=True)
-        if result.returncode != 0:
-            self._credentials.unlink(missing_ok=True)
-            tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-5:])
-            raise LocalServerError(f"could not set the initial Neo4j password:\n{tail}")
-
     def _launch(self, lib: Path) -> None:
         self._console_log.parent.mkdir(parents=True, exist_ok=True)
         cmd = [
             "java",
             f"-Xms{self.heap}",
             f"-Xmx{self.heap}",
-            *_JVM_FLAGS,
+            *JVM_FLAGS,
             "-cp",
             f"{lib}/*",
             "org.neo4j.server.CommunityEntryPoint",

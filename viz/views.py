@@ -8,324 +8,35 @@
   and the links of their evidence in red.
 * :func:`scenario` — what failed, which products stop and after how many days.
 * :func:`people` — sponsors and contacts against partners, coverage gaps ringed.
+
+The overview lives in :mod:`~tierscope.viz.overview` (re-exported here) and what
+every view says about a company (colours, sizes, tooltips, links, facets) in
+:mod:`~tierscope.viz.facts`; this module builds the focused views.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
-from collections import Counter, defaultdict, deque
-from typing import Any
+from collections import defaultdict, deque
 
-from tierscope.graph.analysis.context import Context
-from tierscope.graph.analysis.register import SEVERITIES, Finding
 from tierscope.graph.ecosystem import MAX_DEPTH, MAX_NODES, Ecosystem, UnknownId
 from tierscope.graph.errors import TierscopeError
-from tierscope.viz.network import ColourMode, Facet, Link, NetworkView, Node
+from tierscope.viz.facts import (
+    RISK,
+    RISK_MODE,
+    SEGMENT,
+    SEGMENT_MODE,
+    SHAPES,
+    Facts,
+    company_link,
+    company_links,
+    facets,
+    money,
+)
+from tierscope.viz.network import ColourMode, Link, NetworkView, Node
+from tierscope.viz.overview import AGGREGATE_ABOVE, overview
 
 __all__ = ["AGGREGATE_ABOVE", "company", "overview", "people", "product", "scenario"]
-
-#: overviews of more companies than this are drawn as (tier, country) groups
-AGGREGATE_ABOVE = 6000
-
-RISK = {
-    "critical": "#b3261e",
-    "high": "#e8710a",
-    "medium": "#f2b705",
-    "low": "#7a9cc6",
-    "none": "#c9d1db",
-}
-SEGMENT = {
-    "strategic": "#6a3d9a",
-    "bottleneck": "#e31a1c",
-    "leverage": "#1f78b4",
-    "routine": "#33a02c",
-    "none": "#c9d1db",
-}
-RISK_MODE = ColourMode(
-    "risk",
-    "risk",
-    [(f"{s} finding", RISK[s]) for s in SEVERITIES] + [("no finding", RISK["none"])],
-)
-SEGMENT_MODE = ColourMode(
-    "segment",
-    "segment",
-    [(s, c) for s, c in SEGMENT.items() if s != "none"] + [("no segment", SEGMENT["none"])],
-)
-
-
-def _money(v: float | None) -> str:
-    if not v:
-        return "0"
-    for unit, size in (("bn", 1e9), ("m", 1e6), ("k", 1e3)):
-        if abs(v) >= size:
-            return f"{v / size:,.1f} {unit}"
-    return f"{v:,.0f}"
-
-
-class _Facts:
-    """What the views say about a company: tier, findings, stake, tooltip."""
-
-    def __init__(self, eco: Ecosystem) -> None:
-        self.eco = eco
-        ctx = eco.analysis.context
-        assert ctx is not None  # an analysed ecosystem keeps its context
-        self.ctx: Context = ctx
-        self.findings: dict[str, list[Finding]] = defaultdict(list)
-        for f in eco.analysis.register:
-            self.findings[f.subject_id].append(f)
-        self.spof_products: dict[str, set[str]] = defaultdict(set)
-        for s in eco.analysis.single_points_of_failure:
-            self.spof_products[s.node_id].add(s.product_id)
-        stakes = [e.revenue_lost for e in eco.analysis.risk_exposure_index if e.revenue_lost > 0]
-        self.top_stake = max(stakes, default=0.0)
-
-    def tier(self, c: str) -> int | None:
-        return self.ctx.tier(c)
-
-    def level(self, c: str) -> int:
-        """The overview's column: the tier; customers right of the focal company."""
-        d = self.ctx.companies.get(c, {})
-        if d.get("kind") == "customer":
-            return -1
-        t = self.tier(c)
-        return t if t is not None else 9
-
-    def severity(self, node: str) -> str:
-        found = self.findings.get(node)
-        return min((f.severity for f in found), key=SEVERITIES.index) if found else "none"
-
-    def stake(self, node: str) -> float:
-        e = self.eco.stake.get(node)
-        return e.revenue_lost if e else 0.0
-
-    def size(self, node: str) -> float:
-        """10 to 40 by revenue at stake (square-root scale: the area tells)."""
-        if self.top_stake <= 0:
-            return 12.0
-        return 10.0 + 30.0 * math.sqrt(max(0.0, self.stake(node)) / self.top_stake)
-
-    def facts(self, c: str) -> dict[str, Any]:
-        d = self.ctx.companies.get(c, {})
-        t = self.tier(c)
-        return {
-            "tier": "none" if t is None else str(t),
-            "country": str(d.get("country") or "?"),
-            "segment": str(d.get("segment") or "none"),
-            "kind": str(d.get("kind") or "?"),
-        }
-
-    def colors(self, c: str) -> dict[str, str]:
-        seg = str(self.ctx.companies.get(c, {}).get("segment") or "none")
-        return {"risk": RISK[self.severity(c)], "segment": SEGMENT.get(seg, SEGMENT["none"])}
-
-    def tooltip(self, node: str, findings: int = 4) -> str:
-        ctx = self.ctx
-        if node in ctx.sites:
-            d = ctx.sites[node]
-            head = [
-                f"{ctx.name(node)} ({node})",
-                f"site of {d.get('company_id')} · {d.get('country') or '?'}",
-            ]
-        else:
-            f = self.facts(node)
-            head = [
-                f"{ctx.name(node)} ({node})",
-                f"{f['kind']} · tier {f['tier']} · {f['country']} · segment {f['segment']}",
-            ]
-        ttr, assumed = ctx.recovery_days(node)
-        head.append(
-            f"revenue at stake if it fails alone: {_money(self.stake(node))}"
-            f" · recovers in {ttr:g} days{' (assumed)' if assumed else ''}"
-        )
-        spof = sorted(self.spof_products.get(node, ()))
-        if spof:
-            head.append(
-                "single point of failure for "
-                + ", ".join(spof[:8])
-                + (" …" if len(spof) > 8 else "")
-            )
-        found = self.findings.get(node, [])
-        if found:
-            head.append("findings:")
-            head += [f"[{f.severity}] {f.sentence}" for f in found[:findings]]
-            if len(found) > findings:
-                head.append(f"… and {len(found) - findings} more")
-        return "\n".join(head)
-
-    def node(self, c: str, level: int, **extra: Any) -> Node:
-        return Node(
-            id=c,
-            label=c,
-            level=level,
-            name=self.ctx.name(c),
-            title=self.tooltip(c),
-            size=self.size(c),
-            colors=self.colors(c),
-            facts=self.facts(c) if c in self.ctx.companies else {"kind": "site"},
-            flagged=bool(self.spof_products.get(c)),
-            order=f"{self.facts(c)['country']}\x1f{c}" if c in self.ctx.companies else c,
-            **extra,
-        )
-
-
-def _company_links(eco: Ecosystem) -> dict[tuple[str, str], list[str]]:
-    """(supplier, buyer) -> items, and (provider, dependent) -> ["critical dependency"]."""
-    m = eco.ctx.model
-    links: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for s in m.supplies:
-        links[(s.supplier, s.buyer)].append(s.item)
-    for dependent, providers in m.critical_providers.items():
-        for p in providers:
-            links[(p, dependent)].append("critical dependency")
-    return links
-
-
-def _link(source: str, target: str, what: list[str], highlighted: bool = False) -> Link:
-    items = sorted(set(what))
-    dashed = items == ["critical dependency"]
-    text = f"{source} → {target}: " + ", ".join(items[:6]) + (" …" if len(items) > 6 else "")
-    return Link(source, target, text, dashed=dashed, highlighted=highlighted)
-
-
-def _facets(
-    nodes: list[Node], keys: tuple[str, ...] = ("tier", "country", "segment", "kind")
-) -> list[Facet]:
-    out = []
-    for key in keys:
-        values = sorted({str(n.facts[key]) for n in nodes if key in n.facts})
-        if values:
-            out.append(Facet(key, key, values))
-    return out
-
-
-SHAPES = [
-    "dot: a company (size: revenue at stake if it fails alone)",
-    "dashed link: a critical dependency",
-]
-
-
-def overview(eco: Ecosystem, aggregate_above: int = AGGREGATE_ABOVE) -> NetworkView:
-    """Every company in tier layers; aggregated by (tier, country) above ``aggregate_above``."""
-    facts = _Facts(eco)
-    ctx = eco.ctx
-    links = _company_links(eco)
-    n = len(ctx.companies)
-    title = f"Ecosystem of {ctx.name(ctx.focal)}"
-    notes = [
-        "Columns are tiers: the focal company's direct suppliers are tier 1, their suppliers tier 2, "
-        "and so on; customers stand right of the focal company.",
-        "A red ring marks a single point of failure: its failure alone stops a product.",
-    ]
-    if n <= aggregate_above:
-        nodes = [facts.node(c, facts.level(c)) for c in sorted(ctx.companies)]
-        return NetworkView(
-            "overview",
-            title,
-            f"{n:,} companies · {len(links):,} links · coloured by risk or segment",
-            eco.snapshot,
-            nodes,
-            [_link(a, b, w) for (a, b), w in sorted(links.items())],
-            [RISK_MODE, SEGMENT_MODE],
-            _facets(nodes),
-            notes,
-            "single point of failure",
-            SHAPES,
-        )
-    return _aggregated(eco, facts, links, title, notes)
-
-
-def _aggregated(
-    eco: Ecosystem,
-    facts: _Facts,
-    links: dict[tuple[str, str], list[str]],
-    title: str,
-    notes: list[str],
-) -> NetworkView:
-    ctx = eco.ctx
-    companies = sorted(ctx.companies)
-    index = {c: i for i, c in enumerate(companies)}
-
-    def group_of(c: str) -> str:
-        f = facts.facts(c)
-        return f"tier {f['tier']} · {f['country']}" if f["kind"] != "customer" else "customers"
-
-    members: dict[str, list[int]] = defaultdict(list)
-    for c in companies:
-        members[group_of(c)].append(index[c])
-    nodes = []
-    for g, idx in sorted(members.items()):
-        cs = [companies[i] for i in idx]
-        worst = min((facts.severity(c) for c in cs), key=lambda s: (*SEVERITIES, "none").index(s))
-        stake = sum(facts.stake(c) for c in cs)
-        spofs = sum(1 for c in cs if facts.spof_products.get(c))
-        seg = Counter(str(ctx.companies[c].get("segment") or "none") for c in cs).most_common(1)[0][
-            0
-        ]
-        first = facts.facts(cs[0])
-        nodes.append(
-            Node(
-                id=g,
-                label=f"{g} ({len(cs):,})",
-                level=facts.level(cs[0]),
-                name=g,
-                title=(
-                    f"{g}: {len(cs):,} companies\n"
-                    f"revenue at stake (sum of single failures): {_money(stake)}\n"
-                    f"single points of failure: {spofs:,}\n"
-                    f"worst finding: {worst}\nclick to open its companies"
-                ),
-                size=12.0 + 28.0 * math.sqrt(len(cs) / len(companies)),
-                colors={"risk": RISK[worst], "segment": SEGMENT.get(seg, SEGMENT["none"])},
-                facts={"tier": first["tier"], "country": first["country"], "kind": "group"},
-                flagged=spofs > 0,
-                shape="square",
-                order=first["country"],
-            )
-        )
-    between: Counter[tuple[str, str]] = Counter()
-    for a, b in links:
-        between[(group_of(a), group_of(b))] += 1
-    group_links = [
-        Link(a, b, f"{a} → {b}: {k:,} supply links")
-        for (a, b), k in sorted(between.items())
-        if a != b
-    ]
-    drill = [
-        {
-            "id": c,
-            "label": c,
-            "name": ctx.name(c),
-            "title": facts.tooltip(c, findings=2),
-            "size": round(facts.size(c), 1),
-            "facts": facts.facts(c),
-            "colors": facts.colors(c),
-            "flagged": bool(facts.spof_products.get(c)),
-            "tier": facts.level(c),
-        }
-        for c in companies
-    ]
-    return NetworkView(
-        "overview",
-        title,
-        f"{len(companies):,} companies in {len(nodes):,} groups of tier and country · "
-        "click a group to open it",
-        eco.snapshot,
-        nodes,
-        group_links,
-        [RISK_MODE, SEGMENT_MODE],
-        _facets(nodes, ("tier", "country")),
-        [
-            *notes,
-            "This ecosystem is too large to draw company by company: each square is a "
-            "group of one tier and country; click one to see its companies and their links.",
-        ],
-        "group holding a single point of failure",
-        ["square: a group of companies (size: how many)"],
-        groups=dict(members),
-        drill_companies=drill,
-        drill_links=sorted((index[a], index[b]) for a, b in links),
-    )
 
 
 def company(
@@ -338,8 +49,8 @@ def company(
         raise TierscopeError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
     if direction not in ("upstream", "downstream", "both"):
         raise TierscopeError(f"direction must be upstream, downstream or both, got {direction!r}")
-    facts = _Facts(eco)
-    links = _company_links(eco)
+    facts = Facts(eco)
+    links = company_links(eco)
     up: dict[str, list[str]] = defaultdict(list)
     down: dict[str, list[str]] = defaultdict(list)
     for a, b in links:
@@ -364,7 +75,9 @@ def company(
                 level[nxt] = sign * (d + 1)
                 todo.append((nxt, d + 1))
     nodes = [facts.node(c, lv) for c, lv in sorted(level.items())]
-    shown = [_link(a, b, w) for (a, b), w in sorted(links.items()) if a in level and b in level]
+    shown = [
+        company_link(a, b, w) for (a, b), w in sorted(links.items()) if a in level and b in level
+    ]
     notes = [f"Suppliers stand left of {company_id}, buyers right; one column per hop."]
     if truncated:
         notes.append(f"Only the nearest {MAX_NODES:,} companies are drawn.")
@@ -376,7 +89,7 @@ def company(
         nodes,
         shown,
         [RISK_MODE, SEGMENT_MODE],
-        _facets(nodes),
+        facets(nodes),
         notes,
         "single point of failure (of any product)",
         SHAPES,
@@ -386,7 +99,7 @@ def company(
 def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
     """A product's supply tree; its single points of failure ringed, their evidence in red."""
     tree = eco.supply_tree(product_id, max_tier)
-    facts = _Facts(eco)
+    facts = Facts(eco)
     ctx = eco.ctx
     spof = {
         s.node_id: s for s in eco.analysis.single_points_of_failure if s.product_id == product_id
@@ -404,7 +117,7 @@ def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
             name=ctx.name(product_id),
             title=(
                 f"{ctx.name(product_id)} ({product_id})\n"
-                f"revenue per day {_money(ctx.revenue_per_day(product_id))} · "
+                f"revenue per day {money(ctx.revenue_per_day(product_id))} · "
                 f"inventory {ctx.inventory_days(product_id):g} days\n"
                 f"{len(spof)} single points of failure"
             ),
@@ -429,7 +142,7 @@ def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
             link["item_id"] or "critical dependency"
         )
     links = [
-        _link(a, b, w, highlighted=(a, b) in evidence)
+        company_link(a, b, w, highlighted=(a, b) in evidence)
         for (a, b), w in sorted(grouped.items())
         if a in known and b in known
     ]
@@ -450,7 +163,7 @@ def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
         nodes,
         links,
         [RISK_MODE, SEGMENT_MODE],
-        _facets(nodes, ("tier", "country", "segment")),
+        facets(nodes, ("tier", "country", "segment")),
         notes + [f"{s.node_id}: {s.summary}" for s in list(spof.values())[:10]],
         "single point of failure of this product",
         [*SHAPES, "star: the product; red link: evidence"],
@@ -461,7 +174,7 @@ def scenario(eco: Ecosystem, ids: list[str], countries: list[str], days: float) 
     """What failed (left), the focal company, and the products that stop (right)."""
     result = eco.scenario(ids, countries, days)
     ctx = eco.ctx
-    facts = _Facts(eco)
+    facts = Facts(eco)
     nodes: list[Node] = []
     for c in [*result.failed_companies, *result.failed_sites]:
         n = facts.node(c, 2)
@@ -498,7 +211,7 @@ def scenario(eco: Ecosystem, ids: list[str], countries: list[str], days: float) 
             colour, state = RISK["critical"], "stops"
             text = (
                 f"stops after {s.stops_after_days:g} days of inventory, for {s.days_stopped:g} days: "
-                f"{_money(s.revenue_lost)} revenue lost"
+                f"{money(s.revenue_lost)} revenue lost"
             )
         why = "\n".join(s.evidence[:6]) if s else ""
         nodes.append(
@@ -528,7 +241,7 @@ def scenario(eco: Ecosystem, ids: list[str], countries: list[str], days: float) 
         "scenario",
         f"Scenario: {failed} down for {days:g} days",
         f"{len(stopped)} of {len(ctx.model.products)} products affected · "
-        f"{_money(result.revenue_lost)} revenue lost · {result.down_companies:,} companies and "
+        f"{money(result.revenue_lost)} revenue lost · {result.down_companies:,} companies and "
         f"{result.down_sites:,} sites cannot deliver",
         eco.snapshot,
         nodes,
@@ -545,10 +258,10 @@ def scenario(eco: Ecosystem, ids: list[str], countries: list[str], days: float) 
                 ],
             )
         ],
-        _facets(nodes, ("kind", "outcome")),
+        facets(nodes, ("kind", "outcome")),
         [
             f"{s.product_id}: stops after {s.stops_after_days:g} days, {s.days_stopped:g} days down, "
-            f"{_money(s.revenue_lost)} lost"
+            f"{money(s.revenue_lost)} lost"
             for s in result.stopped_products
         ],
         "product that stops",
@@ -559,7 +272,7 @@ def scenario(eco: Ecosystem, ids: list[str], countries: list[str], days: float) 
 def people(eco: Ecosystem) -> NetworkView:
     """Sponsors and contacts (left) against the partners they cover (right)."""
     ctx = eco.ctx
-    facts = _Facts(eco)
+    facts = Facts(eco)
     cov = eco.analysis.coverage
     gaps: dict[str, list[str]] = defaultdict(list)
     for g in cov.gaps:
@@ -632,7 +345,7 @@ def people(eco: Ecosystem) -> NetworkView:
         nodes,
         links,
         [RISK_MODE, SEGMENT_MODE],
-        _facets(nodes, ("kind", "segment", "tier")),
+        facets(nodes, ("kind", "segment", "tier")),
         [s for g in cov.gaps[:10] for s in [g.sentence]],
         "coverage gap (partner) or overloaded person",
         ["diamond: a sponsor or contact; solid link: sponsors; dashed: contact"],

@@ -1,7 +1,7 @@
 """Everything the analyses read, indexed once from the projection.
 
 :class:`Context` holds the node attributes by id, the people and KPI rows, the
-AND/OR :class:`~tierscope.graph.analysis.availability.SupplyModel` and its
+AND/OR :class:`~tierscope.graph.analysis.supplies.SupplyModel` and its
 compiled :class:`~tierscope.graph.analysis.goals.GoalGraph`, so that each
 analysis is a small function of it and the projection is walked only once.
 """
@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from tierscope.graph.analysis.availability import SupplyModel
 from tierscope.graph.analysis.goals import GoalGraph
+from tierscope.graph.analysis.supplies import SupplyModel
 from tierscope.graph.projection import Projection, Tables
 
 __all__ = ["DEFAULT_RECOVERY_DAYS", "Context"]

@@ -27,7 +27,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from tierscope.graph.analysis import arrays
-from tierscope.graph.analysis.availability import SupplyModel
+from tierscope.graph.analysis.supplies import SupplyModel
 
 __all__ = ["GoalGraph"]
 
