@@ -155,6 +155,12 @@ def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
     ]
     if tree["truncated"]:
         notes.append(f"Drawn to tier {max_tier}; deeper tiers are left out.")
+    # each single point of failure in the register's words; its tooltip keeps the whole chain
+    said = {
+        f.subject_id: f.sentence
+        for f in eco.analysis.register
+        if f.kind == "single_point_of_failure"
+    }
     return NetworkView(
         "product",
         f"Supply tree of {ctx.name(product_id)} ({product_id})",
@@ -164,7 +170,8 @@ def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
         links,
         [RISK_MODE, SEGMENT_MODE],
         facets(nodes, ("tier", "country", "segment")),
-        notes + [f"{s.node_id}: {s.summary}" for s in list(spof.values())[:10]],
+        notes
+        + [said.get(s.node_id, f"{s.node_id}: {s.summary}") for s in list(spof.values())[:10]],
         "single point of failure of this product",
         [*SHAPES, "star: the product; red link: evidence"],
     )
