@@ -105,13 +105,20 @@ def checkout_copy(to: Path) -> Path:
 
     setuptools builds in place and never empties build/lib, so a module deleted
     from the tree would still ship from a stale build/ folder of the checkout.
+    Without git (an unpacked archive), the tree without what .gitignore names.
     """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+    except (OSError, subprocess.CalledProcessError):
+        ignored = [".git", ".venv", "__pycache__", "*.egg-info", ".*_cache", ".hypothesis"]
+        ignored += ["build", "dist", "out", ".tierscope"]
+        shutil.copytree(REPO, to, ignore=shutil.ignore_patterns(*ignored))
+        return to
     for name in filter(None, listed.split("\0")):
         source = REPO / name
         if source.is_file():  # a file deleted but not yet staged is still listed
