@@ -201,7 +201,7 @@ def test_a_wheel_in_a_clean_venv_imports_every_module_and_runs_the_demo(
     assert before == (
         "Norvik Industrial Electronics GmbH (NORVIK): 115 companies in 28 countries "
         "(tier 1: 31, tier 2: 50, tier 3: 17, tier 4: 1), 8 products, 232 supply "
-        "relationships; `tierscope summary` describes it in full.\n"
+        "relationships; `tierscope summary` describes it in full.\n\n"
     )
     loaded, following = demo.stderr.splitlines()
     assert loaded.startswith(f"Loaded the demo ecosystem into {env['NEO4J_URI']} (1,268 rows, ")

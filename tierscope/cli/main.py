@@ -145,7 +145,7 @@ def demo(
         if as_json:
             _print_summary(summarize(g), as_json)
         else:
-            console.print(_one_line_summary(summarize(g)), markup=False)
+            console.out(_one_line_summary(summarize(g)), highlight=False)
             with err.status("Analysing…"):
                 analysis = analyze(g)
             console.out("")  # the summary, a blank line, the register
@@ -189,7 +189,8 @@ def _one_line_summary(s: EcosystemSummary) -> str:
     )
     products = f"{len(s.products)} product{'s' if len(s.products) != 1 else ''}"
     return (
-        f"{s.focal_name} ({s.focal_id}): {s.companies:,} companies in {s.countries} countries "
+        f"{blocks.printable(s.focal_name)} ({blocks.printable(s.focal_id)}): "
+        f"{s.companies:,} companies in {s.countries} countries "
         f"({tiers}), {products}, {s.supply_relationships:,} supply relationships; "
         "`tierscope summary` describes it in full."
     )
