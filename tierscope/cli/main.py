@@ -100,6 +100,7 @@ def _load(store: Store, path: Path) -> LoadSummary:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,  # else rich leaves an empty line in a log
     ) as bar:
         task = bar.add_task("load", total=total_rows(records))
         return store.load(records, snapshot, progress=lambda n: bar.advance(task, n))
@@ -141,8 +142,10 @@ def demo(
             markup=False,
         )
         g = read_projection(store)
-        _print_summary(summarize(g), as_json)
-        if not as_json:
+        if as_json:
+            _print_summary(summarize(g), as_json)
+        else:
+            console.out(_one_line_summary(summarize(g)), highlight=False)
             with err.status("Analysing…"):
                 analysis = analyze(g)
             console.out("")  # the summary, a blank line, the register
@@ -177,6 +180,20 @@ def generate(
             raise TierscopeError(str(e)) from e
         counts = ", ".join(f"{n:,} {name}" for name, n in result.counts.items())
         console.print(f"Wrote {result.path}: {counts}", markup=False)
+
+
+def _one_line_summary(s: EcosystemSummary) -> str:
+    """The ecosystem in a sentence, for the demo (``tierscope summary`` has the table)."""
+    tiers = ", ".join(
+        f"tier {k}: {v:,}" for k, v in s.companies_by_tier.items() if k not in ("0", "none")
+    )
+    products = f"{len(s.products)} product{'s' if len(s.products) != 1 else ''}"
+    return (
+        f"{blocks.printable(s.focal_name)} ({blocks.printable(s.focal_id)}): "
+        f"{s.companies:,} companies in {s.countries} countries "
+        f"({tiers}), {products}, {s.supply_relationships:,} supply relationships; "
+        "`tierscope summary` describes it in full."
+    )
 
 
 def _print_summary(s: EcosystemSummary, as_json: bool) -> None:
