@@ -27,7 +27,6 @@ inventory.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,7 +38,9 @@ from tierscope.graph.analysis.concentration import (
     HiddenConcentration,
 )
 from tierscope.graph.analysis.context import DEFAULT_RECOVERY_DAYS, Context
-from tierscope.graph.analysis.coverage import KEY_SEGMENTS, Coverage, Structure
+from tierscope.graph.analysis.coverage import Coverage, Structure
+from tierscope.graph.analysis.finding import SEVERITIES, Finding, Told, found, rank
+from tierscope.graph.analysis.relationship_findings import relationship_findings
 from tierscope.graph.analysis.results import Rows
 from tierscope.graph.analysis.scenarios import ExposureIndexEntry
 from tierscope.graph.analysis.sentences import (
@@ -50,33 +51,10 @@ from tierscope.graph.analysis.sentences import (
 )
 from tierscope.graph.analysis.spof import SinglePoint
 
-__all__ = ["SEVERITIES", "Finding", "build", "rank"]
+__all__ = ["SEVERITIES", "Finding", "Told", "build", "rank"]
 
-SEVERITIES = ("critical", "high", "medium", "low")
 #: hidden concentration at or above this share is ``high`` (a near-sole source), else ``medium``
 NEAR_SOLE = 0.9
-_KIND_ORDER = (
-    "single_point_of_failure",
-    "country_outage",
-    "hidden_concentration",
-    "convergence",
-    "coverage_no_sponsor",
-    "coverage_few_contacts",
-    "segment_mismatch",
-    "kpi_declining",
-    "kpi_below_target",
-    "overloaded_owner",
-    "declared_tier_mismatch",
-)
-
-
-class Told:
-    """A finding's sentence and evidence, written when it was found."""
-
-    __slots__ = ("evidence", "sentence")
-
-    def __init__(self, sentence: str, evidence: dict[str, Any]) -> None:
-        self.sentence, self.evidence = sentence, evidence
 
 
 class _SpofTold:
@@ -161,88 +139,6 @@ class _ConvergenceTold:
         return {"tier1_dependents": list(self.conv.tier1_dependents), "tier": self.conv.tier}
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One entry of the register; ``sentence`` and ``evidence`` come from ``told``."""
-
-    kind: str
-    severity: str
-    subject_id: str
-    subject_type: str  # "company", "site", "country", "person"
-    told: Told | _SpofTold | _HiddenTold | _ConvergenceTold = field(repr=False, compare=False)
-    revenue_at_stake: float | None = None
-    products: tuple[str, ...] = ()
-    rank: int = 0
-
-    @property
-    def sentence(self) -> str:
-        return self.told.sentence
-
-    @property
-    def evidence(self) -> dict[str, Any]:
-        return self.told.evidence
-
-    def __json__(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "severity": self.severity,
-            "subject_id": self.subject_id,
-            "subject_type": self.subject_type,
-            "sentence": self.sentence,
-            "revenue_at_stake": self.revenue_at_stake,
-            "products": self.products,
-            "evidence": self.evidence,
-            "rank": self.rank,
-        }
-
-
-def rank(findings: list[Finding]) -> list[Finding]:
-    """Order findings and number them 1..n."""
-    order = sorted(
-        findings,
-        key=lambda f: (
-            SEVERITIES.index(f.severity),
-            -(f.revenue_at_stake or 0.0),
-            _KIND_ORDER.index(f.kind) if f.kind in _KIND_ORDER else len(_KIND_ORDER),
-            f.subject_id,
-        ),
-    )
-    return [
-        Finding(
-            f.kind,
-            f.severity,
-            f.subject_id,
-            f.subject_type,
-            f.told,
-            f.revenue_at_stake,
-            f.products,
-            k,
-        )
-        for k, f in enumerate(order, 1)
-    ]
-
-
-def _found(
-    kind: str,
-    severity: str,
-    subject_id: str,
-    subject_type: str,
-    sentence: str,
-    revenue_at_stake: float | None = None,
-    products: tuple[str, ...] = (),
-    evidence: dict[str, Any] | None = None,
-) -> Finding:
-    return Finding(
-        kind,
-        severity,
-        subject_id,
-        subject_type,
-        Told(sentence, evidence or {}),
-        revenue_at_stake,
-        products,
-    )
-
-
 def build(
     ctx: Context,
     spofs: list[SinglePoint],
@@ -292,7 +188,7 @@ def build(
             for p in stopped
         )
         out.append(
-            _found(
+            found(
                 "country_outage",
                 "critical",
                 cc,
@@ -320,134 +216,7 @@ def build(
                 tuple(p for p, _ in conv.products),
             )
         )
-    # relationship coverage
-    for g in cov.gaps:
-        severity = "high" if g.structure.critical or g.structure.max_exposure >= 0.5 else "medium"
-        out.append(
-            _found(
-                f"coverage_{g.kind}",
-                severity,
-                g.company_id,
-                "company",
-                g.sentence,
-                g.structure.revenue_at_stake or None,
-                g.structure.spof_products,
-                {
-                    "segment": g.segment,
-                    "sponsors": list(g.sponsors),
-                    "contacts": list(g.contacts),
-                    "structure": g.structure.text,
-                },
-            )
-        )
-    for p in cov.people:
-        if p.overloaded:
-            out.append(
-                _found(
-                    "overloaded_owner",
-                    "low",
-                    p.person_id,
-                    "person",
-                    f"{p.name} ({p.person_id}) carries {len(p.critical_partners)} critical partners "
-                    f"as {p.role}: {_list(p.critical_partners)}.",
-                    None,
-                    (),
-                    {"critical_partners": list(p.critical_partners)},
-                )
-            )
-    for seg in cov.segments:
-        if seg.mismatch and seg.declared:
-            st = structure.get(seg.company_id)
-            out.append(
-                _found(
-                    "segment_mismatch",
-                    "medium",
-                    seg.company_id,
-                    "company",
-                    f"{seg.company_id} is declared {seg.declared} but the graph says {seg.computed}: "
-                    + "; ".join(seg.reasons)
-                    + ".",
-                    st.revenue_at_stake if st and st.revenue_at_stake else None,
-                    (),
-                    {
-                        "declared": seg.declared,
-                        "computed": seg.computed,
-                        "reasons": list(seg.reasons),
-                    },
-                )
-            )
-        elif not seg.declared and seg.supply_risk_high:
-            out.append(
-                _found(
-                    "segment_mismatch",
-                    "medium",
-                    seg.company_id,
-                    "company",
-                    f"{seg.company_id} has no segment, but the graph says {seg.computed}: "
-                    + "; ".join(seg.reasons)
-                    + ".",
-                    None,
-                    (),
-                    {"declared": None, "computed": seg.computed, "reasons": list(seg.reasons)},
-                )
-            )
-    critical = {c for c, st in structure.items() if st.critical} | {
-        c for c, d in ctx.companies.items() if d.get("segment") in KEY_SEGMENTS
-    }
-    for k in cov.kpis:
-        if k.trend == "declining" and k.company_id in critical:
-            out.append(
-                _found(
-                    "kpi_declining",
-                    "medium",
-                    k.company_id,
-                    "company",
-                    f"{k.company_id}'s {k.metric} is declining ({k.latest:g} in {k.latest_period}"
-                    + (f", target {k.target:g}" if k.target is not None else "")
-                    + ").",
-                    None,
-                    (),
-                    {
-                        "metric": k.metric,
-                        "slope_per_period": k.slope_per_period,
-                        "latest": k.latest,
-                        "target": k.target,
-                    },
-                )
-            )
-        elif k.meets_target is False:
-            out.append(
-                _found(
-                    "kpi_below_target",
-                    "low",
-                    k.company_id,
-                    "company",
-                    f"{k.company_id}'s {k.metric} is {k.latest:g} in {k.latest_period}, short of the target {k.target:g}.",
-                    None,
-                    (),
-                    {"metric": k.metric, "latest": k.latest, "target": k.target, "trend": k.trend},
-                )
-            )
-    for c, d in sorted(ctx.companies.items()):
-        declared, tier = d.get("declared_tier"), ctx.tier(c)
-        if (
-            declared is not None
-            and declared == declared
-            and tier is not None
-            and int(declared) != tier
-        ):
-            out.append(
-                _found(
-                    "declared_tier_mismatch",
-                    "low",
-                    c,
-                    "company",
-                    f"{c} is declared tier {int(declared)} but supplies at tier {tier}.",
-                    None,
-                    (),
-                    {"declared_tier": int(declared), "tier": tier},
-                )
-            )
+    out.extend(relationship_findings(ctx, cov, structure))
     return rank(out)
 
 
@@ -513,10 +282,3 @@ def _hidden_findings(
             )
         )
     return out
-
-
-def _list(items: tuple[str, ...] | list[str], most: int = 6) -> str:
-    xs = list(items)
-    if len(xs) > most:
-        return ", ".join(xs[:most]) + f" and {len(xs) - most} more"
-    return ", ".join(xs)

@@ -15,8 +15,9 @@ from randomnets import COUNTRIES, build, networks
 
 from tierscope.graph.analysis.availability import SupplyModel, evaluate
 from tierscope.graph.analysis.goals import GoalGraph
+from tierscope.graph.analysis.necessity import _components
 from tierscope.graph.analysis.oracle import brute_force_single_points_of_failure
-from tierscope.graph.analysis.spof import _components, necessity, single_points_of_failure
+from tierscope.graph.analysis.spof import necessity, single_points_of_failure
 from tierscope.graph.projection import Projection, read_projection
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle
