@@ -122,7 +122,7 @@ def test_the_evidence_names_a_two_site_supplier_once_with_its_sites() -> None:
     )
 
 
-def chain(rows: list[tuple[str, str, float]], country: dict[str, str]) -> Analysis:
+def chain_graph(rows: list[tuple[str, str, float]], country: dict[str, str]) -> Projection:
     """F makes P from X; ``rows`` are (supplier, buyer, share) of X. Each company's
     tier is its shortest supply distance to F, as the store sets it when loading."""
     g = build(
@@ -143,7 +143,15 @@ def chain(rows: list[tuple[str, str, float]], country: dict[str, str]) -> Analys
                 tier[a] = min(tier.get(a, 99), tier[b] + 1)
     for c, t in tier.items():
         g.nodes[("Company", c)]["tier"] = t
-    return analyze(g)
+    return g
+
+
+def chain(rows: list[tuple[str, str, float]], country: dict[str, str]) -> Analysis:
+    return analyze(chain_graph(rows, country))
+
+
+TWO_LEVELS = [("D1", "F", 0.5), ("M", "F", 0.5), ("D2", "D1", 0.6), ("M", "D1", 0.4)]
+TWO_LEVELS += [("M", "D2", 1.0)]
 
 
 def exposures(a: Analysis) -> tuple[dict[str, float], dict[str, float]]:
@@ -172,13 +180,7 @@ def test_a_distributor_without_a_direct_source_hides_a_sole_maker() -> None:
 def test_two_distributor_levels_with_a_direct_source() -> None:
     # F: D1 0.5, M 0.5; D1: D2 0.6, M 0.4; D2: M 1.0. M makes every unit; D1 passes
     # on half; D2 passes on 0.5 x 0.6 = 0.3
-    rows = [
-        ("D1", "F", 0.5),
-        ("M", "F", 0.5),
-        ("D2", "D1", 0.6),
-        ("M", "D1", 0.4),
-        ("M", "D2", 1.0),
-    ]
+    rows = TWO_LEVELS
     a = chain(rows, {"D1": "SG", "D2": "AE", "M": "IN"})
     assert exposures(a) == ({"M": 1.0, "D1": 0.5, "D2": 0.3}, {"IN": 1.0, "SG": 0.5, "AE": 0.3})
 
@@ -194,13 +196,7 @@ def test_two_distributor_levels_without_a_direct_source() -> None:
 
 def test_a_unit_that_passes_a_country_twice_counts_once_there() -> None:
     # D2 and M both in India: every unit leaves India, some of them twice
-    rows = [
-        ("D1", "F", 0.5),
-        ("M", "F", 0.5),
-        ("D2", "D1", 0.6),
-        ("M", "D1", 0.4),
-        ("M", "D2", 1.0),
-    ]
+    rows = TWO_LEVELS
     a = chain(rows, {"D1": "SG", "D2": "IN", "M": "IN"})
     assert exposures(a)[1] == {"IN": 1.0, "SG": 0.5}
 
@@ -209,18 +205,7 @@ def test_a_unit_that_passes_a_country_twice_counts_once_there() -> None:
 def test_the_path_sum_oracle_agrees_on_the_distributor_chains(direct: bool) -> None:
     rows = [("D1", "F", 0.5 if direct else 1.0), ("D2", "D1", 0.6), ("M", "D1", 0.4)]
     rows += [("M", "D2", 1.0)] + ([("M", "F", 0.5)] if direct else [])
-    country = {"D1": "SG", "D2": "IN", "M": "IN"}
-    g = build(
-        {"F": "DE", **country},
-        [(a, b, "X", None) for a, b, _ in rows],
-        [("P", "X")],
-        {},
-        [],
-        ("P",),
-        None,
-        None,
-        [{"share": s} for _, _, s in rows],
-    )
+    g = chain_graph(rows, {"D1": "SG", "D2": "IN", "M": "IN"})
     walked = naive_exposure(g, "P")
     assert walked is not None
     by_company, by_country = walked
