@@ -68,7 +68,12 @@ def read_projection(store: Store) -> Projection:
         with closing(store.read_relationships(rtype)) as rels:
             # (u, v, key, data) tuples: the properties include one named "key"
             g.add_edges_from(
-                ((start_label, one(a)), (end_label, one(b)), (rtype, props["key"]), one.props(props))  # type: ignore[misc]
+                (
+                    (start_label, one(a)),
+                    (end_label, one(b)),
+                    (rtype, props["key"]),
+                    one.props(props),
+                )  # type: ignore[misc]
                 for a, b, props in rels
             )
     return g

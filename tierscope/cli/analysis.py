@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -12,18 +13,21 @@ from tierscope.cli import blocks
 from tierscope.cli.common import cell, console, err, handle_errors, open_store, split_ids
 from tierscope.graph import csvsafe
 from tierscope.graph.analysis.context import Context
+from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import dumps
-from tierscope.graph.analysis.run import Analysis, analyze, index
+from tierscope.graph.analysis.run import Analysis
 from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
+from tierscope.graph.current import results
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.projection import read_projection
+from tierscope.graph.stored import StoredRun, read_analysis, read_register
 
-__all__ = ["analyze_command", "print_register", "scenario_command"]
+__all__ = ["Headline", "analyze_command", "print_register", "scenario_command"]
 
 
 def analyze_command(
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (see README).")
+        bool, typer.Option("--json", help="Print one JSON object (see docs/contracts.md).")
     ] = False,
     csv: Annotated[
         Path | None,
@@ -32,24 +36,52 @@ def analyze_command(
         ),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows of the register to print.")] = 25,
+    recompute: Annotated[
+        bool,
+        typer.Option("--recompute", help="Analyse again and store the results, even if stored."),
+    ] = False,
 ) -> None:
-    """Run every analysis on the loaded ecosystem and print the ranked risk register.
+    """Print the ranked risk register of the loaded ecosystem (stored results; analysed and
+    stored first when there are none).
 
     On a terminal the register is a table; into a pipe or a file, one block per
     finding with its sentence whole on one line (FORCE_COLOR=1 asks for the table).
     """
     with handle_errors(), open_store() as store:
-        with err.status("Reading the ecosystem…"):
-            ctx = index(read_projection(store))  # the projection itself is freed here
-        with err.status("Analysing…"):
-            result = analyze(ctx)
-        if csv is not None:
-            written = write_csv(result, csv)
-            err.print(f"Wrote {len(written)} CSV files to {csv}", markup=False)
-        if as_json:
-            print(result.to_json())
-        elif csv is None:
-            print_register(result, top)
+        with err.status("Reading the results…"):
+            found = results(store, recompute, say=lambda m: err.print(m, markup=False))
+        if as_json or csv is not None:
+            result = found.analysis or read_analysis(store, found.run)
+            if csv is not None:
+                written = write_csv(result, csv)
+                err.print(f"Wrote {len(written)} CSV files to {csv}", markup=False)
+            if as_json:
+                print(result.to_json())
+            return
+        if found.analysis is not None:
+            print_register(Headline.of(found.analysis), found.analysis.register[:top])
+        else:
+            print_register(Headline.stored(found.run), read_register(store, found.run, top))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the register's title says."""
+
+    findings: int
+    products_at_risk: int
+    products: int
+    snapshot: str | None
+
+    @classmethod
+    def of(cls, a: Analysis) -> Headline:
+        at_risk = {p for f in a.register if f.severity == "critical" for p in f.products}
+        return cls(len(a.register), len(at_risk), len(a.products), a.snapshot)
+
+    @classmethod
+    def stored(cls, run: StoredRun) -> Headline:
+        s = run.summary
+        return cls(int(s["findings"]), int(s["products_at_risk"]), int(s["products"]), run.snapshot)
 
 
 def write_csv(result: Analysis, folder: Path) -> list[Path]:
@@ -66,18 +98,16 @@ def write_csv(result: Analysis, folder: Path) -> list[Path]:
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
 
 
-def print_register(result: Analysis, top: int) -> None:
-    """The first ``top`` findings: a table on a terminal, one block per finding otherwise."""
-    products = result.products
-    at_risk = {p for f in result.register if f.severity == "critical" for p in f.products}
+def print_register(head: Headline, shown: list[Finding]) -> None:
+    """The findings ``shown`` (the first of the register) under its title: a table on a
+    terminal, one block per finding otherwise."""
     title = (
-        f"Risk register — {len(result.register)} findings, {len(at_risk)} of {len(products)} "
-        f"products can be stopped by one failure (snapshot {result.snapshot})"
+        f"Risk register — {head.findings} findings, {head.products_at_risk} of {head.products} "
+        f"products can be stopped by one failure (snapshot {head.snapshot})"
     )
-    shown = result.register[:top]
     more = (
-        f"… {len(result.register) - top} more: --top N, --json or --csv DIR for all."
-        if len(result.register) > top
+        f"… {head.findings - len(shown)} more: --top N, --json or --csv DIR for all."
+        if head.findings > len(shown)
         else None
     )
     if not console.is_terminal:

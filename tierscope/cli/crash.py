@@ -27,6 +27,7 @@ from tierscope.graph.config import tierscope_home
 
 __all__ = ["ReportingGroup", "log_folder", "write_log"]
 
+
 class ReportingGroup(TyperGroup):
     """A command group whose commands end an unexpected exception in one line + a log."""
 
@@ -53,8 +54,7 @@ def write_log(e: BaseException, command: str) -> Path:
     text = (
         f"tierscope {__version__} (Python {sys.version.split()[0]}) at "
         f"{time.strftime('%Y-%m-%dT%H:%M:%S%z')}\n"
-        f"command: {command}\nargv: {sys.argv!r}\n\n"
-        + "".join(traceback.format_exception(e))
+        f"command: {command}\nargv: {sys.argv!r}\n\n" + "".join(traceback.format_exception(e))
     )
     failure: OSError | None = None
     for folder in (log_folder(), Path(tempfile.gettempdir())):

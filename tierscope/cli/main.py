@@ -19,12 +19,12 @@ from rich.table import Table
 
 from tierscope import __version__
 from tierscope.cli import blocks, db, view
-from tierscope.cli.analysis import analyze_command, print_register, scenario_command
+from tierscope.cli.analysis import Headline, analyze_command, print_register, scenario_command
 from tierscope.cli.common import cell, console, err, handle_errors, open_store, state
 from tierscope.cli.crash import ReportingGroup
 from tierscope.cli.report import report_command
 from tierscope.cli.serve import serve_command
-from tierscope.graph.analysis.run import analyze
+from tierscope.graph.current import Results, analyse_and_store
 from tierscope.graph.mapping import total_rows
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import LoadSummary, Store
@@ -106,9 +106,26 @@ def _load(store: Store, path: Path) -> LoadSummary:
         return store.load(records, snapshot, progress=lambda n: bar.advance(task, n))
 
 
+AnalyseOnLoad = Annotated[
+    bool,
+    typer.Option(
+        "--analyze/--no-analyze",
+        envvar="TIERSCOPE_ANALYZE_ON_LOAD",
+        help="Analyse the loaded ecosystem and store the results in Neo4j (deferred with "
+        "--no-analyze: the first reader then does it).",
+    ),
+]
+
+
+def _store_results(store: Store) -> Results:
+    with err.status("Analysing and storing the results…"):
+        return analyse_and_store(store, say=lambda m: err.print(m, markup=False))
+
+
 @app.command()
-def load(path: BundlePath) -> None:
-    """Validate a bundle and, if it has no problem, replace the ecosystem in Neo4j with it."""
+def load(path: BundlePath, analyse: AnalyseOnLoad = True) -> None:
+    """Validate a bundle and, if it has no problem, replace the ecosystem in Neo4j with it;
+    then analyse it and store the results beside it."""
     with handle_errors(), open_store() as store:
         summary = _load(store, path)
         rate = summary.rows_written / summary.seconds if summary.seconds else 0.0
@@ -117,6 +134,8 @@ def load(path: BundlePath) -> None:
             f"{summary.seconds:.1f} s ({rate:,.0f} rows/s); snapshot {summary.snapshot}",
             markup=False,
         )
+        if analyse:
+            _store_results(store)
 
 
 @app.command()
@@ -141,15 +160,15 @@ def demo(
             f"({result.rows_written:,} rows, {result.seconds:.1f} s).",
             markup=False,
         )
+        found = _store_results(store)
         g = read_projection(store)
         if as_json:
             _print_summary(summarize(g), as_json)
         else:
             console.out(_one_line_summary(summarize(g)), highlight=False)
-            with err.status("Analysing…"):
-                analysis = analyze(g)
             console.out("")  # the summary, a blank line, the register
-            print_register(analysis, top=15)
+            assert found.analysis is not None
+            print_register(Headline.of(found.analysis), found.analysis.register[:15])
             err.print(
                 "Next: `tierscope analyze` (all findings, --json, --csv DIR), "
                 "`tierscope scenario --country TW --days 30`.",

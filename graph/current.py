@@ -1,0 +1,61 @@
+"""The results of the loaded snapshot: the stored ones, or computed and stored now.
+
+Every reader starts here. :func:`results` returns the stored run of the
+snapshot in the database; when there is none (the load deferred the analysis,
+or the results are of an older format or snapshot) or ``recompute`` is asked,
+it reads the ecosystem, analyses it, stores the results and says so through
+``say``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tierscope.graph.analysis.run import Analysis, analyze, index
+from tierscope.graph.projection import read_projection
+from tierscope.graph.store import Store
+from tierscope.graph.stored import StoredRun, current_run, results_for, write_results
+
+__all__ = ["Results", "analyse_and_store", "results"]
+
+
+@dataclass(frozen=True)
+class Results:
+    """The current results: ``run`` as stored; ``analysis`` too when it was just computed."""
+
+    run: StoredRun
+    analysis: Analysis | None = None
+
+    @property
+    def recomputed(self) -> bool:
+        return self.analysis is not None
+
+
+def results(
+    store: Store, recompute: bool = False, say: Callable[[str], None] = lambda _m: None
+) -> Results:
+    """The stored results of the loaded snapshot, computed and stored first when needed."""
+    state = store.require_complete()
+    stored = None if recompute else results_for(store, state.snapshot)
+    if stored is not None:
+        return Results(stored)
+    if not recompute:
+        say(f"No stored results for snapshot {state.snapshot}: analysing it now and storing them.")
+    return analyse_and_store(store, say)
+
+
+def analyse_and_store(store: Store, say: Callable[[str], None] = lambda _m: None) -> Results:
+    """Read the loaded ecosystem, analyse it, store the results and make them current."""
+    started = time.perf_counter()
+    analysis = analyze(index(read_projection(store)))
+    written = write_results(store, analysis)
+    run = current_run(store)
+    assert run is not None and run.run == written.run
+    say(
+        f"Analysed snapshot {analysis.snapshot} in {analysis.timings.get('total', 0.0):.1f} s and "
+        f"stored the results in {written.seconds:.1f} s "
+        f"({time.perf_counter() - started:.1f} s in all)."
+    )
+    return Results(run, analysis)
