@@ -241,7 +241,7 @@ def _write_rows(
 
 
 def _write(
-    tx: neo4j.ManagedTransaction, query: LiteralString, rows: list[Any], **params: Any
+    tx: neo4j.ManagedTransaction, /, query: LiteralString, rows: list[Any], **params: Any
 ) -> None:
     tx.run(query, rows=rows, **params).consume()
 
