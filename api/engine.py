@@ -19,8 +19,8 @@ import time
 
 import anyio
 
+from tierscope.graph.current import ecosystem
 from tierscope.graph.ecosystem import Ecosystem
-from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
 
 __all__ = ["Engine"]
@@ -56,7 +56,7 @@ class Engine:
             state = self.store.require_complete()
             if eco is None or eco.snapshot != state.snapshot:
                 log.info("analysing snapshot %s", state.snapshot)
-                eco = Ecosystem.build(read_projection(self.store))
+                eco = ecosystem(self.store, say=log.info)
                 log.info("analysed snapshot %s in %.1f s", eco.snapshot, eco.built_seconds)
                 self._eco = eco
             self._checked = time.monotonic()

@@ -9,16 +9,25 @@ it reads the ecosystem, analyses it, stores the results and says so through
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.run import Analysis, analyze, index
+from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
-from tierscope.graph.stored import StoredRun, current_run, results_for, write_results
+from tierscope.graph.stored import (
+    StoredRun,
+    current_run,
+    read_analysis,
+    results_for,
+    write_results,
+)
 
-__all__ = ["Results", "analyse_and_store", "results"]
+__all__ = ["Results", "analyse_and_store", "ecosystem", "read_context", "results"]
 
 
 @dataclass(frozen=True)
@@ -58,4 +67,27 @@ def analyse_and_store(store: Store, say: Callable[[str], None] = lambda _m: None
         f"stored the results in {written.seconds:.1f} s "
         f"({time.perf_counter() - started:.1f} s in all)."
     )
+    if os.environ.get("TIERSCOPE_TIMINGS"):
+        say(f"Write timings: {written.parts}")
     return Results(run, analysis)
+
+
+def read_context(store: Store) -> Context:
+    """The loaded ecosystem's facts, indexed for the analyses."""
+    return index(read_projection(store))
+
+
+def ecosystem(
+    store: Store, recompute: bool = False, say: Callable[[str], None] = lambda _m: None
+) -> Ecosystem:
+    """The loaded snapshot with its results (stored, or computed and stored now), ready
+    for the report, the views and the API."""
+    found = results(store, recompute, say)
+    if found.analysis is not None and found.analysis.context is not None:
+        ctx, analysis = found.analysis.context, found.analysis
+    else:
+        ctx = read_context(store)
+        analysis = read_analysis(store, found.run)
+    if ctx.snapshot != analysis.snapshot:  # a load ended in between: start again
+        return ecosystem(store, recompute, say)
+    return Ecosystem.of(ctx, analysis, lambda: read_projection(store))

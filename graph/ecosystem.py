@@ -9,14 +9,17 @@ names what it could not find with :class:`UnknownId`.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from tierscope.graph.analysis.concentration import Exposure
+from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.dependencies import DependencyCheck, SupplyTree
 from tierscope.graph.analysis.register import SEVERITIES, Finding
 from tierscope.graph.analysis.results import Rows
@@ -91,33 +94,67 @@ class ExposuresByCompany:
 
 @dataclass
 class Ecosystem:
-    g: Projection
+    """The analysis of one snapshot (``analysis``, computed now or read from the stored
+    results) with the facts it was made from (``context``) and the indexes the queries
+    use. Supply trees are built when a product is first asked about; the networkx
+    ``g`` (for neighbourhoods) is read when first needed, through ``projection``."""
+
+    context: Context
     analysis: Analysis
     built_seconds: float
+    projection: Callable[[], Projection] | None = field(default=None, repr=False)
     spof: dict[tuple[str, str], SinglePoint] = field(default_factory=dict)
     trees: dict[str, SupplyTree] = field(default_factory=dict)
     exposure_of: ExposuresByCompany | None = None
     stake: dict[str, ExposureIndexEntry] = field(default_factory=dict)  # Risk Exposure Index
     by_id: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # companies, sorted
+    _g: Projection | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def build(cls, g: Projection) -> Ecosystem:
+        """Analyse projection ``g`` now."""
         t = time.perf_counter()
         a = analyze(g)
-        eco = cls(g, a, 0.0)
+        assert a.context is not None
+        eco = cls.of(a.context, a, g)
+        eco.built_seconds = time.perf_counter() - t
+        return eco
+
+    @classmethod
+    def of(
+        cls,
+        ctx: Context,
+        a: Analysis,
+        g: Projection | Callable[[], Projection] | None = None,
+    ) -> Ecosystem:
+        """The ecosystem of an analysis already made (stored or just computed) of ``ctx``."""
+        t = time.perf_counter()
+        eco = cls(ctx, a, 0.0, None if g is None or not callable(g) else g)
+        if g is not None and not callable(g):
+            eco._g = g
         eco.spof = {(s.product_id, s.node_id): s for s in a.single_points_of_failure}
-        assert a.necessity is not None
-        eco.trees = {p: SupplyTree.build(a.necessity, p) for p in a.context.model.products}  # type: ignore[union-attr]
         eco.exposure_of = ExposuresByCompany.of(a.concentration.exposure)
         eco.stake = {x.node_id: x for x in a.risk_exposure_index}
-        eco.by_id = sorted(a.context.companies.items())  # type: ignore[union-attr]
+        eco.by_id = sorted(ctx.companies.items())
         eco.built_seconds = time.perf_counter() - t
         return eco
 
     # -- facts -------------------------------------------------------------------------
     @property
-    def ctx(self) -> Any:
-        return self.analysis.context
+    def ctx(self) -> Context:
+        return self.context
+
+    @property
+    def g(self) -> Projection:
+        """The networkx projection, read when first asked for."""
+        if self._g is None:
+            with self._lock:
+                if self._g is None:
+                    if self.projection is None:
+                        raise TierscopeError("this ecosystem was made without its projection")
+                    self._g = self.projection()
+        return self._g
 
     @property
     def snapshot(self) -> str | None:
@@ -150,7 +187,7 @@ class Ecosystem:
         return len(rows), [_company(c, d) for c, d in rows[offset : offset + limit]]
 
     def _node(self, node_id: str) -> int:
-        e = self.analysis.necessity.graph.element_index.get(node_id)  # type: ignore[union-attr]
+        e = self.context.goals.element_index.get(node_id)
         if e is None:
             raise UnknownId("company or site", node_id)
         return int(e)
@@ -158,7 +195,12 @@ class Ecosystem:
     def _tree(self, product_id: str) -> SupplyTree:
         tree = self.trees.get(product_id)
         if tree is None:
-            raise UnknownId("product", product_id)
+            if product_id not in self.context.model.products:
+                raise UnknownId("product", product_id)
+            # two threads may build the same tree at once: both are equal, one is kept
+            tree = self.trees.setdefault(
+                product_id, SupplyTree.build(self.context.goals, product_id)
+            )
         return tree
 
     # -- dependency checks -----------------------------------------------------------------
@@ -174,7 +216,8 @@ class Ecosystem:
         shares = self.exposure_of.of_company(company_id) if self.exposure_of else {}
         ttr, assumed = self.ctx.recovery_days(company_id)
         products = []
-        for p, tree in sorted(self.trees.items()):
+        for p in sorted(self.context.model.products):
+            tree = self._tree(p)
             states = tree.states_of.get(e)
             if not states:
                 continue
@@ -259,7 +302,7 @@ class Ecosystem:
     def supply_tree(self, product_id: str, max_tier: int = 3) -> dict[str, Any]:
         """The supply links of a product down to ``max_tier``, and each company's tiers."""
         tree = self._tree(product_id)
-        gg = tree.nec.graph
+        gg = tree.graph
         m = gg.model
         tiers: dict[str, set[int]] = defaultdict(set)
         links: dict[tuple[str, str, str, str | None, str], dict[str, Any]] = {}

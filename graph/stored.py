@@ -25,6 +25,7 @@ current ``Summary``.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -61,8 +62,8 @@ __all__ = [
     "write_results",
 ]
 
-#: rows per write transaction
-BATCH = 10_000
+#: rows per write transaction (``$TIERSCOPE_RESULTS_BATCH``: tests make it small)
+BATCH = int(os.environ.get("TIERSCOPE_RESULTS_BATCH", "10000"))
 #: bytes of parts per write transaction
 PART_BYTES = 16 << 20
 
@@ -86,6 +87,8 @@ class WriteSummary:
     run: str
     seconds: float
     counts: dict[str, int]
+    #: seconds of each part of the write
+    parts: dict[str, float]
 
 
 def ensure_schema(store: Store) -> None:
@@ -106,11 +109,20 @@ def write_results(
     counts: Counter[str] = Counter()
     with store._session() as session:
         session.run(q.BEGIN_RUN, run=run, snapshot=snapshot, format=FORMAT).consume()
-        say = progress or (lambda _m: None)
-        say("results")
+        parts: dict[str, float] = {}
+        clock = [time.perf_counter()]
+
+        def say(what: str) -> None:
+            now = time.perf_counter()
+            parts[what] = now - clock[0]
+            clock[0] = now
+            if progress is not None:
+                progress(what)
+
+        say("begin")
         for batch in _part_batches(encode(analysis), counts):
             session.execute_write(_write, q.WRITE_PARTS, batch, run=run)
-        say("findings")
+        say("parts")
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for f in analysis.register:
             kind = f.subject_type if f.subject_type in q.WRITE_FINDINGS else "other"
@@ -129,7 +141,7 @@ def write_results(
         for kind, rows in by_type.items():
             _write_rows(session, q.WRITE_FINDINGS[kind], rows, run, snapshot)
             counts["findings"] += len(rows)
-        say("single points of failure")
+        say("findings")
         stake = _spof_stakes(analysis)
         spofs: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for s in [*analysis.single_points_of_failure, *analysis.country_outages]:
@@ -146,16 +158,18 @@ def write_results(
                 _write_rows(session, q.WRITE_SPOFS[kind], rows, run, snapshot)
                 counts["single_points_of_failure"] += len(rows)
         c = analysis.concentration
-        say("HHIs")
+        say("single_points_of_failure")
         counts["hhi"] = _write_table(session, q.WRITE_HHI, c.hhi, run, snapshot)
-        say("exposures")
+        say("hhi")
         counts["exposure"] = _write_table(session, q.WRITE_EXPOSURE, c.exposure, run, snapshot)
         counts["country_exposure"] = _write_table(
             session, q.WRITE_COUNTRY_EXPOSURE, c.country_exposure, run, snapshot
         )
+        say("exposure")
         session.run(q.COMPLETE_RUN, run=run, summary=headline(analysis, counts)).consume()
     _delete_stale(store)
-    return WriteSummary(run, time.perf_counter() - started, dict(counts))
+    say("complete")
+    return WriteSummary(run, time.perf_counter() - started, dict(counts), parts)
 
 
 def headline(a: Analysis, counts: Counter[str] | dict[str, int]) -> dict[str, Any]:

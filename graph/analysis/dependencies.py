@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tierscope.graph.analysis.goals import GoalGraph
 from tierscope.graph.analysis.spof import Necessity, SinglePoint
 
 __all__ = ["TIERS_PER_GOAL", "DependencyCheck", "SupplyTree"]
@@ -72,18 +73,20 @@ class SupplyTree:
     """Everything upstream of one product, with the links back towards it."""
 
     product_id: str
-    nec: Necessity
+    graph: GoalGraph
     parents: dict[State, list[Link]] = field(default_factory=dict)
     states_of: dict[int, list[State]] = field(default_factory=dict)  # element -> its states
     # site element -> (state shipping from it, the link) for links naming the site
     shipped_from: dict[int, list[tuple[State, Link]]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, nec: Necessity, product: str) -> SupplyTree:
-        gg = nec.graph
+    def build(cls, goals: GoalGraph | Necessity, product: str) -> SupplyTree:
+        """The tree of ``product`` over the goal graph (of a :class:`Necessity`, or alone:
+        the tree needs no necessity sets, so a reader of stored results can build it)."""
+        gg = goals.graph if isinstance(goals, Necessity) else goals
         m = gg.model
-        tree = cls(product, nec)
-        root: State = (nec.product_goal(product), 0)
+        tree = cls(product, gg)
+        root: State = (gg.deliver_index[(m.focal, product)], 0)
         tree.parents[root] = []
         tree.states_of[gg.deliver_company[root[0]]] = [root]
         tiers_seen: dict[int, int] = {}
@@ -122,7 +125,7 @@ class SupplyTree:
 
     def check(self, node: int, spof: SinglePoint | None, limit: int = 10) -> DependencyCheck:
         """Whether the product depends on element ``node`` (a company or site), with paths."""
-        gg = self.nec.graph
+        gg = self.graph
         kind = gg.element_kind[node]
         node_id = gg.elements[node]
         # (state, the one link to follow or None for all, whether the site leads the path)
@@ -162,7 +165,7 @@ class SupplyTree:
         self, node_id: str, starts: list[tuple[State, Link | None, bool]], limit: int
     ) -> tuple[tuple[tuple[str, ...], ...], bool]:
         """Up to ``limit`` paths from the node to the product, shortest first."""
-        gg = self.nec.graph
+        gg = self.graph
         out: list[tuple[str, ...]] = []
 
         def company(state: State) -> str:

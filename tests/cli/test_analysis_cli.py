@@ -80,3 +80,40 @@ def test_scenario_refuses_unknown_ids_in_one_line(loaded: dict[str, str]) -> Non
     assert nothing.returncode != 0 and "nothing to fail" in nothing.stderr
     country = run("scenario", "--country", "XX", env=loaded)
     assert country.returncode != 0 and "'XX'" in country.stderr and "TW" in country.stderr
+
+
+def test_a_second_analyze_reads_the_stored_results(
+    store: Store, demo_copy: Path, test_env: dict[str, str]
+) -> None:
+    """The first `analyze` after a load that deferred the analysis computes and stores the
+    results and says so; the second reads them: it says nothing of analysing, prints the
+    same register, and the stored run is the same one (not written again)."""
+    loaded = run("load", str(demo_copy), "--no-analyze", env=test_env)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "Analysed" not in loaded.stderr
+    runs = "MATCH (s:Summary) RETURN s.run AS run, s.current AS current"
+    assert store._run(runs) == []
+
+    first = run("analyze", "--top", "5", env=test_env)
+    assert first.returncode == 0, first.stderr
+    assert "No stored results for snapshot" in first.stderr and "Analysed snapshot" in first.stderr
+    stored = store._run(runs)
+    assert len(stored) == 1 and stored[0]["current"] is True
+
+    second = run("analyze", "--top", "5", env=test_env)
+    assert second.returncode == 0, second.stderr
+    assert "Analys" not in second.stderr
+    assert second.stdout == first.stdout
+    assert store._run(runs) == stored  # the same run: nothing was written again
+
+    again = run("load", str(demo_copy), env=test_env)  # the same bundle: the same results
+    assert again.returncode == 0, again.stderr
+    assert "already stored" in again.stderr
+    assert store._run(runs) == stored
+
+    fresh = run("analyze", "--top", "5", "--recompute", env=test_env)
+    assert fresh.returncode == 0, fresh.stderr
+    assert "Analysed snapshot" in fresh.stderr
+    assert fresh.stdout == first.stdout
+    (now,) = store._run(runs)
+    assert now["run"] != stored[0]["run"]

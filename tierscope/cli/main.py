@@ -28,6 +28,7 @@ from tierscope.graph.current import Results, analyse_and_store
 from tierscope.graph.mapping import total_rows
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import LoadSummary, Store
+from tierscope.graph.stored import read_analysis, results_for
 from tierscope.graph.summary import EcosystemSummary, summarize
 from tierscope.loaders.bundle import demo_bundle_path, read_valid_bundle
 from tierscope.loaders.read import read_bundle
@@ -118,6 +119,13 @@ AnalyseOnLoad = Annotated[
 
 
 def _store_results(store: Store) -> Results:
+    """The loaded snapshot's results: already stored (the same bundle loaded again), or
+    analysed and stored now."""
+    state = store.require_complete()
+    stored = results_for(store, state.snapshot)
+    if stored is not None:
+        err.print(f"The results of snapshot {state.snapshot} are already stored.", markup=False)
+        return Results(stored)
     with err.status("Analysing and storing the results…"):
         return analyse_and_store(store, say=lambda m: err.print(m, markup=False))
 
@@ -161,14 +169,14 @@ def demo(
             markup=False,
         )
         found = _store_results(store)
+        analysis = found.analysis or read_analysis(store, found.run)
         g = read_projection(store)
         if as_json:
             _print_summary(summarize(g), as_json)
         else:
             console.out(_one_line_summary(summarize(g)), highlight=False)
             console.out("")  # the summary, a blank line, the register
-            assert found.analysis is not None
-            print_register(Headline.of(found.analysis), found.analysis.register[:15])
+            print_register(Headline.of(analysis), analysis.register[:15])
             err.print(
                 "Next: `tierscope analyze` (all findings, --json, --csv DIR), "
                 "`tierscope scenario --country TW --days 30`.",

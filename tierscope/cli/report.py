@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from tierscope.cli.common import err, handle_errors, open_store
-from tierscope.graph.ecosystem import Ecosystem
+from tierscope.graph.current import ecosystem
 from tierscope.graph.errors import TierscopeError
-from tierscope.graph.projection import read_projection
 from tierscope.viz.pdf import print_pdf
 from tierscope.viz.report import PAPERS, report_html
 
@@ -37,8 +36,8 @@ def report_command(
         if paper.lower() not in PAPERS:
             raise TierscopeError(f"--paper {paper!r} is not one of {', '.join(PAPERS)}")
     with handle_errors(), open_store() as store:
-        with err.status("Reading and analysing the ecosystem…"):
-            eco = Ecosystem.build(read_projection(store))
+        with err.status("Reading the ecosystem and its results…"):
+            eco = ecosystem(store, say=lambda m: err.print(m, markup=False))
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report_html(eco, paper=paper.lower()), encoding="utf-8")
         err.print(f"Wrote the report to {output}", markup=False)

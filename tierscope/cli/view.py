@@ -11,8 +11,8 @@ import typer
 
 from tierscope.cli.common import err, handle_errors, open_store, split_ids
 from tierscope.cli.crash import ReportingGroup
+from tierscope.graph.current import ecosystem
 from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem
-from tierscope.graph.projection import read_projection
 from tierscope.viz import views
 from tierscope.viz.network import NetworkView, network_html
 
@@ -35,8 +35,8 @@ class Direction(StrEnum):
 
 def _run(output: Path, make: Callable[[Ecosystem], NetworkView]) -> None:
     with handle_errors(), open_store() as store:
-        with err.status("Reading and analysing the ecosystem…"):
-            eco = Ecosystem.build(read_projection(store))
+        with err.status("Reading the ecosystem and its results…"):
+            eco = ecosystem(store, say=lambda m: err.print(m, markup=False))
         view = make(eco)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(network_html(view), encoding="utf-8")
