@@ -6,6 +6,8 @@ and the interactive docs at ``/docs``.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -50,13 +52,21 @@ def create_app(settings: ApiSettings, store: Store) -> FastAPI:
     """The app over ``store``; the caller owns the store (and closes it)."""
     keys = settings.keys()
 
+    engine = Engine(store, settings.freshness_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        engine.warm()  # the API answers at once; the ecosystem is read meanwhile
+        yield
+
     app = FastAPI(
         title="tierscope",
         version=__version__,
         description=DESCRIPTION,
+        lifespan=lifespan,
     )
     app.state.keys = keys
-    app.state.engine = Engine(store, settings.freshness_seconds)
+    app.state.engine = engine
     errors.install(app, settings.retry_after_seconds)
     for module in (
         health,

@@ -1,9 +1,10 @@
-"""The loaded ecosystem, analysed once and shared by every request.
+"""The loaded ecosystem with its stored results, read once and shared by every request.
 
 :meth:`Engine.current` returns the :class:`~tierscope.graph.ecosystem.Ecosystem`
 of the snapshot in the database. It asks the database which snapshot is loaded
 at most every ``freshness_seconds``; when the snapshot changed (a new import,
-here or from the CLI) it reads and analyses the new one. One thread rebuilds
+here or from the CLI) it reads the new one and its stored results (analysing and
+storing them first only when none are stored). One thread rebuilds
 while the others wait for it, and the new ecosystem replaces the old in a
 single assignment, so a request sees either the old results or the new ones,
 never a mixture. When the database cannot be reached, the check raises
@@ -61,6 +62,21 @@ class Engine:
                 self._eco = eco
             self._checked = time.monotonic()
             return eco
+
+    def warm(self) -> threading.Thread:
+        """Read the ecosystem and its stored results in a thread now, so that the first
+        request finds them ready (or waits only for the rest of the read); a failure is
+        logged and left to the first request to meet again."""
+
+        def run() -> None:
+            try:
+                self.current()
+            except Exception as e:  # the request that needs it reports it properly
+                log.warning("could not read the ecosystem at start-up: %s", e)
+
+        thread = threading.Thread(target=run, name="tierscope-warm", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def loaded(self) -> Ecosystem | None:

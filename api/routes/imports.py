@@ -9,6 +9,7 @@ all-or-nothing, and the next request analyses the new snapshot.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -18,8 +19,11 @@ from fastapi import APIRouter, File, Request, UploadFile
 
 from tierscope.api.routes.common import ERRORS, admin, engine
 from tierscope.api.schemas import ImportOut
+from tierscope.graph.current import results
 from tierscope.graph.errors import BundleError, Problem, TierscopeError
 from tierscope.loaders.bundle import load_bundle
+
+log = logging.getLogger("tierscope.api")
 
 router = APIRouter(tags=["imports"], dependencies=admin, responses=ERRORS)
 
@@ -44,6 +48,7 @@ def import_bundle(
         with e.writing:
             try:
                 summary = load_bundle(path, e.store)
+                results(e.store, say=log.info)  # analysed and stored, as `tierscope load` does
             except BundleError as err:  # name the upload, not the temporary file
                 raise BundleError(
                     name, [_named(p, str(path), name) for p in err.problems]
