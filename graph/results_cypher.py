@@ -98,12 +98,13 @@ CURRENT: LiteralString = (
 STALE_RUNS: LiteralString = (
     "MATCH (s:Summary) WHERE NOT coalesce(s.current, false) RETURN s.run AS run"
 )
-#: the parts of a run (of one table, or all), in order, without their data: sorting the
-#: data on the server would hold all of it in its heap at once
+#: the parts of a run (of one table, or all), in order (a column table's categories
+#: first, then its rows part by part, every column of a part together), without their
+#: data: sorting the data on the server would hold all of it in its heap at once
 LIST_PARTS: LiteralString = (
     "MATCH (p:ResultPart {run: $run}) WHERE $table IS NULL OR p.table = $table "
     "RETURN elementId(p) AS id, p.table AS table, p.column AS column, p.seq AS seq, "
-    "p.codec AS codec, p.rows AS rows ORDER BY p.table, p.column, p.seq"
+    "p.codec AS codec, p.rows AS rows ORDER BY p.table, p.seq, p.column"
 )
 READ_PART_DATA: LiteralString = (
     "UNWIND $ids AS id MATCH (p:ResultPart) WHERE elementId(p) = id RETURN p.data AS data"

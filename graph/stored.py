@@ -294,7 +294,7 @@ def results_for(store: Store, snapshot: str | None) -> StoredRun | None:
 
 
 def iter_parts(store: Store, run: str, table: str | None = None) -> Iterator[Part]:
-    """The stored parts of ``run`` (of one ``table``), ordered by table, column and part,
+    """The stored parts of ``run`` (of one ``table``), ordered by table, part and column,
     fetched one at a time (a caller may stop early)."""
     with store._session() as session:
         listed = [r.data() for r in session.run(q.LIST_PARTS, run=run, table=table)]
@@ -308,12 +308,27 @@ def read_analysis(store: Store, run: StoredRun) -> Analysis:
     return decode(iter_parts(store, run.run))
 
 
-def read_register(store: Store, run: StoredRun, limit: int | None = None) -> list[Finding]:
-    """The first ``limit`` findings of the stored register (all when None), ranked."""
+def read_register(
+    store: Store,
+    run: StoredRun,
+    limit: int | None = None,
+    keep: Callable[[dict[str, Any]], bool] = lambda _row: True,
+) -> list[Finding]:
+    """The first ``limit`` findings of the stored register (all when None) that ``keep``
+    accepts (given the finding's JSON row), ranked."""
     out: list[Finding] = []
     for part in iter_parts(store, run.run, "register"):
         for row in read_part(part.codec, part.data):
             if limit is not None and len(out) >= limit:
                 return out
-            out.append(decode_row(Finding, row))
+            if keep(row):
+                out.append(decode_row(Finding, row))
     return out
+
+
+def read_meta(store: Store, run: StoredRun) -> dict[str, Any]:
+    """The stored analysis' facts beside its tables (snapshot, products, timings…)."""
+    meta: dict[str, Any] = next(
+        read_part(p.codec, p.data) for p in iter_parts(store, run.run, "meta")
+    )
+    return meta

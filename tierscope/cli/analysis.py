@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from tierscope.cli import blocks
 from tierscope.cli.common import cell, console, err, handle_errors, open_store, split_ids
 from tierscope.graph import csvsafe
+from tierscope.graph.analysis.codec import read_part
 from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import dumps
@@ -19,15 +21,24 @@ from tierscope.graph.analysis.run import Analysis
 from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
 from tierscope.graph.current import results
 from tierscope.graph.errors import TierscopeError
+from tierscope.graph.jsonstream import Filters, write_json
 from tierscope.graph.projection import read_projection
-from tierscope.graph.stored import StoredRun, read_analysis, read_register
+from tierscope.graph.store import Store
+from tierscope.graph.stored import (
+    StoredRun,
+    iter_parts,
+    read_analysis,
+    read_meta,
+    read_register,
+)
 
 __all__ = ["Headline", "analyze_command", "print_register", "scenario_command"]
 
 
 def analyze_command(
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (see docs/contracts.md).")
+        bool,
+        typer.Option("--json", help="Print one JSON object, streamed (docs/contracts.md)."),
     ] = False,
     csv: Annotated[
         Path | None,
@@ -36,6 +47,24 @@ def analyze_command(
         ),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Rows of the register to print.")] = 25,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only",
+            help="Only findings of this kind, e.g. single_point_of_failure (comma-separated, "
+            "repeatable); --json then holds the register alone.",
+        ),
+    ] = None,
+    product: Annotated[
+        str | None, typer.Option("--product", help="Only what concerns this product.")
+    ] = None,
+    min_severity: Annotated[
+        str | None,
+        typer.Option(
+            "--min-severity",
+            help="Only findings at least this severe (critical, high, medium, low).",
+        ),
+    ] = None,
     recompute: Annotated[
         bool,
         typer.Option("--recompute", help="Analyse again and store the results, even if stored."),
@@ -50,18 +79,32 @@ def analyze_command(
     with handle_errors(), open_store() as store:
         with err.status("Reading the results…"):
             found = results(store, recompute, say=lambda m: err.print(m, markup=False))
-        if as_json or csv is not None:
+            meta = read_meta(store, found.run)
+        filters = Filters(tuple(split_ids(only)), product, min_severity)
+        filters.check(p["product_id"] for p in meta["products"])
+        if csv is not None:
             result = found.analysis or read_analysis(store, found.run)
-            if csv is not None:
-                written = write_csv(result, csv)
-                err.print(f"Wrote {len(written)} CSV files to {csv}", markup=False)
-            if as_json:
-                print(result.to_json())
-            return
-        if found.analysis is not None:
-            print_register(Headline.of(found.analysis), found.analysis.register[:top])
-        else:
-            print_register(Headline.stored(found.run), read_register(store, found.run, top))
+            written = write_csv(result, csv)
+            err.print(f"Wrote {len(written)} CSV files to {csv}", markup=False)
+        if as_json:
+            out = sys.stdout
+            write_json(out, meta, lambda table: iter_parts(store, found.run.run, table), filters)
+            out.flush()
+        elif csv is None:
+            shown = read_register(store, found.run, top, filters.finding)
+            head = Headline.stored(found.run)
+            if filters != Filters():
+                head = replace(head, shown_of=_count_register(store, found.run, filters))
+            print_register(head, shown)
+
+
+def _count_register(store: Store, run: StoredRun, filters: Filters) -> int:
+    return sum(
+        1
+        for p in iter_parts(store, run.run, "register")
+        for row in read_part(p.codec, p.data)
+        if filters.finding(row)
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +115,8 @@ class Headline:
     products_at_risk: int
     products: int
     snapshot: str | None
+    #: findings that pass the filters, when filtered
+    shown_of: int | None = None
 
     @classmethod
     def of(cls, a: Analysis) -> Headline:
@@ -105,9 +150,12 @@ def print_register(head: Headline, shown: list[Finding]) -> None:
         f"Risk register — {head.findings} findings, {head.products_at_risk} of {head.products} "
         f"products can be stopped by one failure (snapshot {head.snapshot})"
     )
+    if head.shown_of is not None:
+        title += f"; {head.shown_of} match the filters"
+    total = head.findings if head.shown_of is None else head.shown_of
     more = (
-        f"… {head.findings - len(shown)} more: --top N, --json or --csv DIR for all."
-        if head.findings > len(shown)
+        f"… {total - len(shown)} more: --top N, --json or --csv DIR for all."
+        if total > len(shown)
         else None
     )
     if not console.is_terminal:
