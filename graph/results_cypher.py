@@ -57,29 +57,37 @@ WRITE_FINDINGS: dict[str, LiteralString] = {
     "other": "UNWIND $rows AS row CREATE (f:Finding) SET " + _FINDING + _STOPS,
 }
 
+#: rows: [node id, product id, revenue at stake]
 _SPOF: LiteralString = (
-    "MATCH (p:Item {id: row.product_id}) CREATE (n)-[:SINGLE_POINT_OF_FAILURE_FOR "
-    "{run: $run, snapshot: $snapshot, path: row.path, revenue_at_stake: row.revenue_at_stake}]->(p)"
+    "MATCH (p:Item {id: row[1]}) CREATE (n)-[:SINGLE_POINT_OF_FAILURE_FOR "
+    "{run: $run, snapshot: $snapshot, revenue_at_stake: row[2]}]->(p)"
 )
 WRITE_SPOFS: dict[str, LiteralString] = {
-    "company": "UNWIND $rows AS row MATCH (n:Company {id: row.node_id}) " + _SPOF,
-    "site": "UNWIND $rows AS row MATCH (n:Site {id: row.node_id}) " + _SPOF,
-    "country": "UNWIND $rows AS row MERGE (n:Country {code: row.node_id}) WITH n, row " + _SPOF,
+    "company": "UNWIND $rows AS row MATCH (n:Company {id: row[0]}) " + _SPOF,
+    "site": "UNWIND $rows AS row MATCH (n:Site {id: row[0]}) " + _SPOF,
+    "country": "UNWIND $rows AS row MERGE (n:Country {code: row[0]}) WITH n, row " + _SPOF,
 }
 
+#: rows in the order of stored.HHI_COLUMNS
 WRITE_HHI: LiteralString = (
-    "UNWIND $rows AS row MATCH (b:Company {id: row.buyer_id}) MATCH (i:Item {id: row.item_id}) "
-    "CREATE (b)-[x:BUYS]->(i) SET x = row, x.run = $run, x.snapshot = $snapshot"
+    "UNWIND $rows AS row MATCH (b:Company {id: row[0]}) MATCH (i:Item {id: row[1]}) "
+    "CREATE (b)-[:BUYS {run: $run, snapshot: $snapshot, basis: row[2], suppliers: row[3], "
+    "hhi: row[4], country_hhi: row[5], group_hhi: row[6], top_supplier: row[7], "
+    "top_share: row[8], top_country: row[9], top_country_share: row[10], "
+    "highly_concentrated: row[11]}]->(i)"
 )
+#: rows in the order of stored.EXPOSURE_COLUMNS
 WRITE_EXPOSURE: LiteralString = (
-    "UNWIND $rows AS row MATCH (c:Company {id: row.company_id}) "
-    "MATCH (p:Item {id: row.product_id}) "
-    "CREATE (c)-[x:EXPOSURE]->(p) SET x = row, x.run = $run, x.snapshot = $snapshot"
+    "UNWIND $rows AS row MATCH (c:Company {id: row[0]}) MATCH (p:Item {id: row[1]}) "
+    "CREATE (c)-[:EXPOSURE {run: $run, snapshot: $snapshot, exposure: row[2], tier: row[3], "
+    "item_id: row[4]}]->(p)"
 )
+#: rows: [country, product, share, item id, items, enters below tier 1]
 WRITE_COUNTRY_EXPOSURE: LiteralString = (
-    "UNWIND $rows AS row MERGE (c:Country {code: row.country}) WITH c, row "
-    "MATCH (p:Item {id: row.product_id}) "
-    "CREATE (c)-[x:EXPOSURE]->(p) SET x = row, x.run = $run, x.snapshot = $snapshot"
+    "UNWIND $rows AS row MERGE (c:Country {code: row[0]}) WITH c, row "
+    "MATCH (p:Item {id: row[1]}) "
+    "CREATE (c)-[:EXPOSURE {run: $run, snapshot: $snapshot, share: row[2], item_id: row[3], "
+    "items: row[4], enters_below_tier_1: row[5]}]->(p)"
 )
 
 #: the run becomes the current one in one transaction: readers see the old or the new

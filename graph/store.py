@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import GraphDatabase
@@ -35,13 +35,14 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from tierscope.graph import cypher
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.errors import DatabaseUnavailable, IncompleteLoad, NoEcosystem
-from tierscope.graph.mapping import Batch, iter_batches, relationship_keys
+from tierscope.graph.mapping import iter_batches, relationship_keys
 from tierscope.graph.schema import Records
 from tierscope.graph.tiers import supply_tiers
 
 __all__ = ["LoadState", "LoadSummary", "Store"]
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class Store:
         had_data = self.count(cypher.COUNT_ECOSYSTEM_NODES) > 0
         written = 0
         with self._session() as session:
-            for batch in _prefetched(iter_batches(records, self.batch_size, tiers, snapshot)):
+            for batch in prefetched(iter_batches(records, self.batch_size, tiers, snapshot)):
                 query = (
                     cypher.MERGE_NODES[batch.label]
                     if batch.kind == "node"
@@ -248,7 +249,7 @@ class Store:
         return int(next(iter(rows[0].values()))) if rows else 0
 
 
-def _prefetched(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+def prefetched(batches: Iterator[T], depth: int = 2) -> Iterator[T]:
     """Build the next batches in a thread while the server writes the current one."""
     done = object()
     q: queue.Queue[object] = queue.Queue(maxsize=depth)
@@ -278,7 +279,7 @@ def _prefetched(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
                 return
             if isinstance(item, BaseException):
                 raise item
-            yield cast(Batch, item)
+            yield cast(T, item)
     finally:
         stop.set()
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 import neo4j
+import pandas as pd
 
 from tierscope.graph import results_cypher as q
 from tierscope.graph.analysis.codec import (
@@ -47,9 +48,9 @@ from tierscope.graph.analysis.codec import (
     read_part,
 )
 from tierscope.graph.analysis.finding import Finding
-from tierscope.graph.analysis.results import jsonable
+from tierscope.graph.analysis.results import Rows, jsonable
 from tierscope.graph.analysis.run import Analysis
-from tierscope.graph.store import Store
+from tierscope.graph.store import Store, prefetched
 
 __all__ = [
     "StoredRun",
@@ -87,7 +88,7 @@ class WriteSummary:
     run: str
     seconds: float
     counts: dict[str, int]
-    #: seconds of each part of the write
+    #: seconds the server took for each kind of write (the batches are made meanwhile)
     parts: dict[str, float]
 
 
@@ -100,76 +101,141 @@ def ensure_schema(store: Store) -> None:
 def write_results(
     store: Store, analysis: Analysis, progress: Progress | None = None
 ) -> WriteSummary:
-    """Store ``analysis`` as a new run and make it current (see the module docstring)."""
+    """Store ``analysis`` as a new run and make it current (see the module docstring).
+
+    The batches are made in a thread while the server writes the one before.
+    """
     started = time.perf_counter()
     ensure_schema(store)
     _delete_stale(store)
     run = uuid.uuid4().hex
     snapshot = analysis.snapshot
     counts: Counter[str] = Counter()
+    seconds: dict[str, float] = defaultdict(float)
     with store._session() as session:
         session.run(q.BEGIN_RUN, run=run, snapshot=snapshot, format=FORMAT).consume()
-        parts: dict[str, float] = {}
-        clock = [time.perf_counter()]
-
-        def say(what: str) -> None:
-            now = time.perf_counter()
-            parts[what] = now - clock[0]
-            clock[0] = now
+        for what, query, rows in prefetched(_batches(analysis, counts)):
+            t = time.perf_counter()
+            session.execute_write(_write, query, rows, run=run, snapshot=snapshot)
+            seconds[what] += time.perf_counter() - t
             if progress is not None:
                 progress(what)
-
-        say("begin")
-        for batch in _part_batches(encode(analysis), counts):
-            session.execute_write(_write, q.WRITE_PARTS, batch, run=run)
-        say("parts")
-        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for f in analysis.register:
-            kind = f.subject_type if f.subject_type in q.WRITE_FINDINGS else "other"
-            by_type[kind].append(
-                {
-                    "rank": f.rank,
-                    "kind": f.kind,
-                    "severity": f.severity,
-                    "subject_id": f.subject_id,
-                    "subject_type": f.subject_type,
-                    "sentence": f.sentence,
-                    "revenue_at_stake": f.revenue_at_stake,
-                    "products": list(f.products),
-                }
-            )
-        for kind, rows in by_type.items():
-            _write_rows(session, q.WRITE_FINDINGS[kind], rows, run, snapshot)
-            counts["findings"] += len(rows)
-        say("findings")
-        stake = _spof_stakes(analysis)
-        spofs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for s in [*analysis.single_points_of_failure, *analysis.country_outages]:
-            spofs[s.node_type].append(
-                {
-                    "product_id": s.product_id,
-                    "node_id": s.node_id,
-                    "path": list(s.path),
-                    "revenue_at_stake": stake.get((s.product_id, s.node_id), 0.0),
-                }
-            )
-        for kind, rows in spofs.items():
-            if kind in q.WRITE_SPOFS:
-                _write_rows(session, q.WRITE_SPOFS[kind], rows, run, snapshot)
-                counts["single_points_of_failure"] += len(rows)
-        c = analysis.concentration
-        say("single_points_of_failure")
-        counts["hhi"] = _write_table(session, q.WRITE_HHI, c.hhi, run, snapshot)
-        say("hhi")
-        counts["exposure"] = _write_table(session, q.WRITE_EXPOSURE, c.exposure, run, snapshot)
-        counts["country_exposure"] = _write_table(
-            session, q.WRITE_COUNTRY_EXPOSURE, c.country_exposure, run, snapshot
-        )
-        say("exposure")
         session.run(q.COMPLETE_RUN, run=run, summary=headline(analysis, counts)).consume()
+    t = time.perf_counter()
     _delete_stale(store)
-    say("complete")
-    return WriteSummary(run, time.perf_counter() - started, dict(counts), parts)
+    seconds["delete_previous"] = time.perf_counter() - t
+    return WriteSummary(run, time.perf_counter() - started, dict(counts), dict(seconds))
+
+
+Write = tuple[str, LiteralString, list[Any]]
+
+
+def _batches(a: Analysis, counts: Counter[str]) -> Iterator[Write]:
+    """Every write of a run: (what, query, rows), each at most :data:`BATCH` rows."""
+    for rows in _part_batches(encode(a), counts):
+        yield "parts", q.WRITE_PARTS, rows
+    by_type: dict[str, list[Any]] = defaultdict(list)
+    for f in a.register:
+        kind = f.subject_type if f.subject_type in q.WRITE_FINDINGS else "other"
+        by_type[kind].append(
+            {
+                "rank": f.rank,
+                "kind": f.kind,
+                "severity": f.severity,
+                "subject_id": f.subject_id,
+                "subject_type": f.subject_type,
+                "sentence": f.sentence,
+                "revenue_at_stake": f.revenue_at_stake,
+                "products": list(f.products),
+            }
+        )
+        counts["findings"] += 1
+    for kind, rows in by_type.items():
+        yield from _chunks("findings", q.WRITE_FINDINGS[kind], rows)
+    stake = _spof_stakes(a)
+    spofs: dict[str, list[Any]] = defaultdict(list)
+    for s in [*a.single_points_of_failure, *a.country_outages]:
+        spofs[s.node_type].append(
+            [s.node_id, s.product_id, stake.get((s.product_id, s.node_id), 0.0)]
+        )
+        counts["single_points_of_failure"] += 1
+    for kind, rows in spofs.items():
+        yield from _chunks("single_points_of_failure", q.WRITE_SPOFS[kind], rows)
+    c = a.concentration
+    yield from _table_chunks("hhi", q.WRITE_HHI, c.hhi, HHI_COLUMNS, counts)
+    yield from _table_chunks("exposure", q.WRITE_EXPOSURE, c.exposure, EXPOSURE_COLUMNS, counts)
+    by_country = _country_peaks(c.country_exposure)
+    counts["country_exposure"] = len(by_country)
+    yield from _chunks("country_exposure", q.WRITE_COUNTRY_EXPOSURE, by_country)
+
+
+#: the columns of the BUYS and EXPOSURE rows, in the order the queries read them
+HHI_COLUMNS = (
+    "buyer_id",
+    "item_id",
+    "basis",
+    "suppliers",
+    "hhi",
+    "country_hhi",
+    "group_hhi",
+    "top_supplier",
+    "top_share",
+    "top_country",
+    "top_country_share",
+    "highly_concentrated",
+)
+EXPOSURE_COLUMNS = ("company_id", "product_id", "exposure", "tier", "item_id")
+
+
+def _chunks(what: str, query: LiteralString, rows: list[Any]) -> Iterator[Write]:
+    for start in range(0, len(rows), BATCH):
+        yield what, query, rows[start : start + BATCH]
+
+
+def _table_chunks(
+    what: str, query: LiteralString, rows: Rows[Any], names: tuple[str, ...], counts: Counter[str]
+) -> Iterator[Write]:
+    """A column table's rows as lists (in the order of ``names``), batch by batch."""
+    columns = [rows.codes(n) if _categorical(rows, n) else (None, rows.column(n)) for n in names]
+    for start in range(0, len(rows), BATCH):
+        values = []
+        for codes, held in columns:
+            if codes is not None:
+                values.append(held[codes[start : start + BATCH]].tolist())
+            else:
+                values.append(jsonable(held[start : start + BATCH].tolist()))
+        chunk = [list(v) for v in zip(*values, strict=True)]
+        counts[what] += len(chunk)
+        yield what, query, chunk
+
+
+def _categorical(rows: Rows[Any], name: str) -> bool:
+    return isinstance(rows._held(name), pd.Categorical)
+
+
+def _country_peaks(rows: Rows[Any]) -> list[list[Any]]:
+    """(country, product, share, item, items, below tier 1) of each (product, country):
+    its largest share over the items of the product's tree, and the item it is of."""
+    if not len(rows):
+        return []
+    df = rows.frame().sort_values(
+        ["product_id", "country", "share", "item_id"], ascending=[True, True, False, True]
+    )
+    items = df.groupby(["product_id", "country"], sort=False)["item_id"].transform("count")
+    first = ~df.duplicated(["product_id", "country"], keep="first")
+    top = df[first]
+    return [
+        list(r)
+        for r in zip(
+            top["country"].astype(str).tolist(),
+            top["product_id"].astype(str).tolist(),
+            top["share"].astype(float).tolist(),
+            top["item_id"].astype(str).tolist(),
+            items[first].astype(int).tolist(),
+            top["enters_below_tier_1"].astype(bool).tolist(),
+            strict=True,
+        )
+    ]
 
 
 def headline(a: Analysis, counts: Counter[str] | dict[str, int]) -> dict[str, Any]:
@@ -225,33 +291,6 @@ def _part_batches(parts: Iterator[Part], counts: Counter[str]) -> Iterator[list[
 
 def _first_column(table: str) -> str:
     return dataclasses.fields(ROW_TABLES[table])[0].name
-
-
-def _write_table(
-    session: neo4j.Session, query: LiteralString, rows: Any, run: str, snapshot: str | None
-) -> int:
-    """Write a column table's rows (as plain JSON values) in batches."""
-    n = 0
-    frame = rows.frame()
-    for start in range(0, len(frame), BATCH):
-        chunk = frame.iloc[start : start + BATCH]
-        records = jsonable(chunk.to_dict("records"))
-        _write_rows(session, query, records, run, snapshot)
-        n += len(records)
-    return n
-
-
-def _write_rows(
-    session: neo4j.Session,
-    query: LiteralString,
-    rows: list[dict[str, Any]],
-    run: str,
-    snapshot: str | None,
-) -> None:
-    for start in range(0, len(rows), BATCH):
-        session.execute_write(
-            _write, query, rows[start : start + BATCH], run=run, snapshot=snapshot
-        )
 
 
 def _write(
