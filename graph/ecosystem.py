@@ -108,6 +108,8 @@ class Ecosystem:
     exposure_of: ExposuresByCompany | None = None
     stake: dict[str, ExposureIndexEntry] = field(default_factory=dict)  # Risk Exposure Index
     by_id: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # companies, sorted
+    #: the largest revenue at stake of the whole ecosystem, when ``analysis`` holds a part
+    top_stake: float | None = None
     _g: Projection | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -127,10 +129,13 @@ class Ecosystem:
         ctx: Context,
         a: Analysis,
         g: Projection | Callable[[], Projection] | None = None,
+        top_stake: float | None = None,
     ) -> Ecosystem:
         """The ecosystem of an analysis already made (stored or just computed) of ``ctx``."""
         t = time.perf_counter()
-        eco = cls(ctx, a, 0.0, None if g is None or not callable(g) else g)
+        if a.context is None:  # read from the stored results: the facts it was made of
+            a.context = ctx
+        eco = cls(ctx, a, 0.0, None if g is None or not callable(g) else g, top_stake=top_stake)
         if g is not None and not callable(g):
             eco._g = g
         eco.spof = {(s.product_id, s.node_id): s for s in a.single_points_of_failure}

@@ -251,6 +251,9 @@ def headline(a: Analysis, counts: Counter[str] | dict[str, int]) -> dict[str, An
         "single_points_of_failure": len(a.single_points_of_failure),
         "country_outages": len(a.country_outages),
         "revenue_at_stake": float(sum(e.revenue_lost for e in a.risk_exposure_index)),
+        "top_revenue_at_stake": float(
+            max((e.revenue_lost for e in a.risk_exposure_index), default=0.0)
+        ),
         "analysis_seconds": float(a.timings.get("total", 0.0)),
     }
     for s in ("critical", "high", "medium", "low"):

@@ -79,7 +79,7 @@ class Facts:
         for s in eco.analysis.single_points_of_failure:
             self.spof_products[s.node_id].add(s.product_id)
         stakes = [e.revenue_lost for e in eco.analysis.risk_exposure_index if e.revenue_lost > 0]
-        self.top_stake = max(stakes, default=0.0)
+        self.top_stake = max(stakes, default=0.0) if eco.top_stake is None else eco.top_stake
 
     def tier(self, c: str) -> int | None:
         return self.ctx.tier(c)

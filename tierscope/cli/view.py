@@ -11,7 +11,8 @@ import typer
 
 from tierscope.cli.common import err, handle_errors, open_store, split_ids
 from tierscope.cli.crash import ReportingGroup
-from tierscope.graph.current import ecosystem
+from tierscope.graph.around import company_ecosystem
+from tierscope.graph.current import ecosystem, results
 from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem
 from tierscope.viz import views
 from tierscope.viz.network import NetworkView, network_html
@@ -37,12 +38,15 @@ def _run(output: Path, make: Callable[[Ecosystem], NetworkView]) -> None:
     with handle_errors(), open_store() as store:
         with err.status("Reading the ecosystem and its results…"):
             eco = ecosystem(store, say=lambda m: err.print(m, markup=False))
-        view = make(eco)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(network_html(view), encoding="utf-8")
-        err.print(
-            f"Wrote {output} ({len(view.nodes):,} nodes, {len(view.links):,} links)", markup=False
-        )
+        _write(output, make(eco))
+
+
+def _write(output: Path, view: NetworkView) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(network_html(view), encoding="utf-8")
+    err.print(
+        f"Wrote {output} ({len(view.nodes):,} nodes, {len(view.links):,} links)", markup=False
+    )
 
 
 @app.command("overview")
@@ -61,7 +65,11 @@ def company_command(
     ] = Direction.both,
 ) -> None:
     """A company's suppliers (upstream) and buyers (downstream) to a chosen depth."""
-    _run(output, lambda eco: views.company(eco, company_id, depth, direction.value))
+    with handle_errors(), open_store() as store:
+        with err.status("Reading the company and what is around it…"):
+            found = results(store, say=lambda m: err.print(m, markup=False))
+            eco = company_ecosystem(store, found.run, company_id, depth, direction.value)
+        _write(output, views.company(eco, company_id, depth, direction.value))
 
 
 @app.command("product")
