@@ -15,8 +15,7 @@ from tierscope.viz import views
 
 def drawn(view: views.NetworkView) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     nodes = [
-        (n.id, n.level, n.title, round(n.size, 9), n.colors, n.flagged, n.facts)
-        for n in view.nodes
+        (n.id, n.level, n.title, round(n.size, 9), n.colors, n.flagged, n.facts) for n in view.nodes
     ]
     links = sorted((x.source, x.target, x.title, x.dashed) for x in view.links)
     return nodes, links
