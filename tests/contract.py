@@ -1,4 +1,6 @@
-"""The published JSON contract (``docs/analysis.schema.json``) as validators."""
+"""The published JSON contract (``docs/analysis.schema.json``) as validators, and the
+readers a consumer of ``analyze --json`` (schema_version 2) writes: a column table's
+rows as objects, a row's evidence by its ``evidence_id``."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "analysis.schema.json"
 
-__all__ = ["SCHEMA_PATH", "problems", "schema"]
+__all__ = ["SCHEMA_PATH", "evidence_of", "problems", "records", "schema"]
 
 
 @functools.cache
@@ -36,3 +38,15 @@ def problems(data: Any, part: str | None = None) -> list[str]:
         f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}"
         for e in _validator(part).iter_errors(data)
     ]
+
+
+def records(table: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a ``{"columns": [...], "rows": [[...], ...]}`` table as objects."""
+    columns = table["columns"]
+    return [dict(zip(columns, row, strict=True)) for row in table["rows"]]
+
+
+def evidence_of(printed: dict[str, Any], row: dict[str, Any]) -> Any:
+    """The evidence ``row`` names by its ``evidence_id`` (None when it names none)."""
+    eid = row["evidence_id"]
+    return None if eid is None else printed["evidence"][eid]

@@ -13,6 +13,24 @@ import pytest
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle
 
+#: the tables `analyze --csv DIR` writes, one file each (Analysis.frames)
+TABLES = (
+    "register",
+    "single_points_of_failure",
+    "country_outages",
+    "risk_exposure_index",
+    "hhi",
+    "exposure",
+    "country_exposure",
+    "hidden_concentration",
+    "convergence",
+    "coverage_gaps",
+    "people",
+    "segments",
+    "kpis",
+    "classical_disagreements",
+)
+
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -39,10 +57,19 @@ def test_analyze_prints_the_register_json_and_csv(loaded: dict[str, str], tmp_pa
     out = run("analyze", "--json", env=loaded)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # one JSON object, nothing else on stdout
+    assert data["schema_version"] == 2
     spofs = {(s["product_id"], s["node_id"]) for s in data["single_points_of_failure"]}
     assert {("P-NX400", "TKS"), ("P-MS20", "SITE-FEINGUSS-SUHL")} <= spofs
     first = data["single_points_of_failure"][0]
-    assert {"product_id", "node_id", "node_type", "path", "evidence", "summary"} <= set(first)
+    assert set(first) == {
+        "product_id",
+        "node_id",
+        "node_type",
+        "path",
+        "assumptions",
+        "evidence_id",
+    }
+    assert data["evidence"][first["evidence_id"]][0]["text"]  # its steps, written once
     assert data["register"][0]["rank"] == 1
 
     folder = tmp_path / "out"
@@ -52,7 +79,13 @@ def test_analyze_prints_the_register_json_and_csv(loaded: dict[str, str], tmp_pa
         rows = list(csv.DictReader(f))
     assert {(r["product_id"], r["node_id"]) for r in rows} == spofs
     assert json.loads(rows[0]["evidence"])[0]["text"]  # nested values are JSON in the cell
-    assert (folder / "register.csv").exists() and (folder / "exposure.csv").exists()
+    # one file per table: the CSV files keep the evidence inline and the rows as objects
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{name}.csv" for name in TABLES)
+    assert written.stderr == f"Wrote {len(TABLES)} CSV files to {folder}\n"
+    with (folder / "hidden_concentration.csv").open(newline="", encoding="utf-8") as f:
+        hidden = list(csv.DictReader(f))
+    assert len(hidden) == len(data["concentration"]["hidden"]["rows"])
+    assert all(h["sentence"] for h in hidden)
 
 
 def test_scenario_json_has_the_stopped_products(loaded: dict[str, str]) -> None:

@@ -196,12 +196,13 @@ def test_every_finding_has_a_sentence_and_evidence(demo: Analysis) -> None:
 
 def test_the_json_contract(demo: Analysis, store: Store, test_env: dict[str, str]) -> None:
     """``tierscope analyze --json`` on the demo, as a user runs it, meets the published
-    schema (docs/analysis.schema.json) in every key, type and enum; the schema is no
-    formality: what breaks it is refused."""
+    schema (docs/analysis.schema.json, schema_version 2) in every key, type and enum; the
+    schema is no formality: what breaks it, the old shapes of version 1 included, is
+    refused."""
     import copy
     import subprocess
 
-    from contract import problems, schema
+    from contract import evidence_of, problems, records, schema
 
     load_bundle(demo_bundle_path(), store)
     run = subprocess.run(
@@ -214,15 +215,23 @@ def test_the_json_contract(demo: Analysis, store: Store, test_env: dict[str, str
     assert run.returncode == 0, run.stderr
     d = json.loads(run.stdout)
     assert problems(d) == []
+    assert d["schema_version"] == 2
+    assert d["filters"] == {"only": [], "product": None, "min_severity": None}
     # every part of the contract is there and not empty, so each part was checked
     for key in ("products", "register", "single_points_of_failure", "country_outages"):
         assert d[key], key
-    for key in ("hhi", "exposure", "country_exposure", "hidden", "convergence"):
-        assert d["concentration"][key], key
+    for key in ("hhi", "exposure", "country_exposure", "hidden"):
+        assert d["concentration"][key]["rows"], key
+    assert d["concentration"]["convergence"]
     for key in ("gaps", "people", "segments", "kpis"):
         assert d["coverage"][key], key
     # the demo plants every kind of finding the register has
     assert {f["kind"] for f in d["register"]} == set(schema()["$defs"]["findingKind"]["enum"])
+    # the schema cannot follow an evidence_id: each finding's evidence has its kind's shape
+    for f in d["register"]:
+        assert problems(evidence_of(d, f), f"evidence_{f['kind']}") == [], f
+    for s in [*d["single_points_of_failure"], *d["country_outages"]]:
+        assert isinstance(evidence_of(d, s), list), s
     # it is the analysis of the demo: the same answers as analysing its rows here
     assert {(s["product_id"], s["node_id"]) for s in d["single_points_of_failure"]} == {
         (s.product_id, s.node_id) for s in demo.single_points_of_failure
@@ -234,19 +243,44 @@ def test_the_json_contract(demo: Analysis, store: Store, test_env: dict[str, str
     )
     assert tks["node_type"] == "company" and tks["path"][0] == "TKS"
     assert "why" not in tks  # the lazily derived evidence is in, its machinery is not
+    (in_memory,) = (
+        s
+        for s in demo.to_dict()["single_points_of_failure"]
+        if (s["product_id"], s["node_id"]) == ("P-NX400", "TKS")
+    )
+    assert evidence_of(d, tks) == in_memory["evidence"]
+    hidden = records(d["concentration"]["hidden"])
+    assert {(h["product_id"], h["subject_id"], h["item_id"]) for h in hidden} == {
+        (h.product_id, h.subject_id, h.item_id) for h in demo.concentration.hidden
+    }
 
     def broken(change: Any) -> list[str]:
         bad = copy.deepcopy(d)
         change(bad)
         return problems(bad)
 
+    first, spof = d["register"][0], d["single_points_of_failure"][0]
+    hhi = d["concentration"]["hhi"]
     assert broken(lambda b: b["register"][0].update(severity="dire"))
     assert broken(lambda b: b["register"][0].update(colour="red"))
-    assert broken(lambda b: b["register"][0]["evidence"].update(path=7))
-    assert broken(lambda b: b["concentration"]["hhi"][0].update(basis="guess"))
+    assert broken(lambda b: b["register"][0].pop("evidence_id"))
+    assert broken(lambda b: b["register"][0].update(evidence=evidence_of(d, first)))  # v1
+    assert broken(lambda b: b["evidence"][first["evidence_id"]].update(path=7))
+    assert broken(lambda b: b["evidence"][spof["evidence_id"]][0].update(kind="maybe"))
+    assert broken(lambda b: b["concentration"]["hhi"]["rows"][0].__setitem__(2, "guess"))
+    assert broken(lambda b: b["concentration"]["hhi"]["rows"][0].pop())
+    assert broken(lambda b: b["concentration"]["hhi"]["columns"].reverse())
+    assert broken(lambda b: b["concentration"].update(hhi=records(hhi)))  # v1: objects
+    assert broken(lambda b: b["concentration"]["hidden"]["rows"][0].append("a sentence"))
     assert broken(lambda b: b["single_points_of_failure"][0].pop("path"))
+    assert broken(lambda b: b["single_points_of_failure"][0].update(summary="x"))  # v1
+    assert broken(lambda b: b["country_outages"][0].update(node_type="company"))
     assert broken(lambda b: b["coverage"]["kpis"][0].update(trend="up"))
     assert broken(lambda b: b.update(extra=1))
+    assert broken(lambda b: b.update(schema_version=1))
+    assert broken(lambda b: b.pop("coverage"))  # unfiltered: every table is there
+    assert broken(lambda b: b["filters"].update(only=["convergence"]))  # --only: no tables
+    assert broken(lambda b: b["filters"].update(min_severity="dire"))
     frames = demo.frames()
     assert len(frames["single_points_of_failure"]) == len(d["single_points_of_failure"])
     assert set(frames["register"].columns) >= {"kind", "severity", "sentence", "rank"}
