@@ -20,6 +20,7 @@ import pytest
 from tests_support import TINY
 
 from tierscope.graph.store import Store
+from tierscope.graph.current import results
 from tierscope.loaders.bundle import load_bundle
 
 #: variables that would make rich treat a pipe as a terminal or set its width
@@ -92,6 +93,7 @@ def colour_codes(text: str) -> list[str]:
 @pytest.fixture
 def tiny_loaded(tiny: Path, store: Store, test_env: dict[str, str]) -> dict[str, str]:
     load_bundle(tiny, store)
+    results(store)  # analysed and stored, as `tierscope load` leaves it
     return _env(test_env)
 
 
