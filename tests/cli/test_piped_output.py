@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from tests_support import TINY
 
-from tierscope.graph.store import Store
 from tierscope.graph.current import results
+from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle
 
 #: variables that would make rich treat a pipe as a terminal or set its width
