@@ -89,34 +89,68 @@ class _SpofTold:
         }
 
 
+class _HiddenColumns:
+    """The columns of the hidden concentration rows that evidence lists, as codes and
+    values, read once for every finding (when the first one is read)."""
+
+    __slots__ = ("hidden", "read")
+
+    def __init__(self, hidden: Rows[HiddenConcentration]) -> None:
+        self.hidden = hidden
+        self.read: (
+            tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None
+        ) = None
+
+    def columns(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(product codes, products, item codes, items, share, visible share)."""
+        if self.read is None:
+            h = self.hidden
+            self.read = (
+                *h.codes("product_id"),
+                *h.codes("item_id"),
+                h.column("share"),
+                h.column("visible_share"),
+            )
+        return self.read
+
+
 class _HiddenTold:
     """Hidden concentration in one company or country: the sentence, and the
     evidence listed from its rows of the concentration analysis when read."""
 
-    __slots__ = ("hidden", "rows", "sentence", "tier")
+    __slots__ = ("columns", "rows", "sentence", "tier")
 
     def __init__(
         self,
         sentence: str,
-        hidden: Rows[HiddenConcentration],
+        columns: _HiddenColumns,
         rows: np.ndarray,
         tier: int | None,
     ):
-        self.sentence, self.hidden, self.rows, self.tier = sentence, hidden, rows, tier
+        self.sentence, self.columns, self.rows, self.tier = sentence, columns, rows, tier
 
     @property
     def top(self) -> list[HiddenConcentration]:
         """Its rows, largest share first (then product and item)."""
-        return self.hidden.take(self.rows)
+        return self.columns.hidden.take(self.rows)
 
     @property
     def evidence(self) -> dict[str, Any]:
+        product_code, products, item_code, items, share, visible = self.columns.columns()
+        rows = self.rows
         return {
             "items": [
-                {"product_id": h.product_id, "item_id": h.item_id, "share": round(h.share, 4)}
-                for h in self.top
+                {"product_id": p, "item_id": i, "share": round(v, 4)}
+                for p, i, v in zip(
+                    products[product_code[rows]].tolist(),
+                    items[item_code[rows]].tolist(),
+                    share[rows].tolist(),
+                    strict=True,
+                )
             ],
-            "visible_share": max(h.visible_share for h in self.top),
+            "visible_share": max(visible[rows].tolist()),
             "tier": self.tier,
         }
 
@@ -251,6 +285,7 @@ def _hidden_findings(
     revenue = {p: ctx.revenue_per_day(p) for p in set(ctx.model.products)}
     days = {p: max(0.0, DEFAULT_RECOVERY_DAYS - ctx.inventory_days(p)) for p in revenue}
     out = []
+    columns = _HiddenColumns(hidden)
     for g in groups:
         kind, subject = kind_of[g], subject_of[g]
         if kind == "company" and subject in spof_nodes:
@@ -276,7 +311,7 @@ def _hidden_findings(
                 "high" if share[worst] >= NEAR_SOLE else "medium",
                 subject,
                 kind,
-                _HiddenTold(sentence, hidden, rows, tier[worst]),
+                _HiddenTold(sentence, columns, rows, tier[worst]),
                 lost,
                 tuple(sorted(best)),
             )
