@@ -172,19 +172,14 @@ READ_RELATIONSHIPS: dict[str, LiteralString] = {
 # -- the columnar read (graph/columns.py) ------------------------------------------------
 # Each table is read in chunks, each chunk ONE record holding one list per property,
 # built on the server by collect(): decoding a few long lists is several times faster
-# than one record per row. A chunk is $limit nodes, or the relationships of $limit start
-# nodes, after the node numbered $after: the rows come in the order of the record-by-
-# record read (READ_NODES, READ_RELATIONSHIPS) gave on a loaded bundle: nodes in node
-# number order, and relationships as a MultiDiGraph lists them when added in relationship
-# number order (graph/columns.py sorts them so). That order is what the analyses saw
-# (which supplier a sentence names first, say), so it is kept; the record-by-record
-# read gave another where the planner expanded each node's relationships instead of
-# scanning the type (it does on large graphs), so its order was never stable. One
-# chunk is on the server at a time, not the graph. id() is deprecated in Neo4j 5 but,
-# unlike elementId(), orders as a number.
-# chunk, not the graph. collect() drops nulls, which would misalign the lists, so a
-# missing property is returned as $none (NaN, which the loader never stores). id() is
-# deprecated in Neo4j 5 but, unlike elementId(), orders as a number.
+# than one record per row. A chunk is the $limit rows from id (or key) $from on, in the
+# order of that uniquely constrained property: a range seek on the constraint's index
+# (no sort), and one chunk on the server at a time, not the graph. That order is also
+# the one order that does not depend on how the graph is stored: the record-by-record
+# read (READ_NODES, READ_RELATIONSHIPS) gave rows in node and relationship number order
+# (which a database reuses after deletes) or, where the planner expanded each node,
+# newest first. collect() drops nulls, which would misalign the lists, so a missing
+# property is returned as $none (NaN, which the loader never stores).
 
 #: The properties read of each label (the id first): the bundle's columns (graph/schema.py)
 #: plus what the load adds (the companies' ``tier``, the ``snapshot`` stamp).
@@ -240,27 +235,20 @@ _EXTRAS: dict[bool, LiteralString] = {
 
 def _node_query(label: LiteralString, extras: bool) -> LiteralString:
     return (
-        "MATCH (x:" + label + ") WHERE id(x) > $after WITH x ORDER BY id(x) LIMIT $limit "
-        "RETURN count(x) AS scanned, max(id(x)) AS last, "
-        + _collected("x", NODE_COLUMNS[label])
-        + _EXTRAS[extras]
+        "MATCH (x:" + label + ") WHERE x.id >= $from WITH x ORDER BY x.id LIMIT $limit "
+        "RETURN " + _collected("x", NODE_COLUMNS[label]) + _EXTRAS[extras]
     )
 
 
 def _relationship_query(
     rtype: LiteralString, a: LiteralString, b: LiteralString, extras: bool
 ) -> LiteralString:
-    extra = _EXTRAS[extras].replace("x.id", "x.key")
     return (
-        "MATCH (a:" + a + ") WHERE id(a) > $after WITH a ORDER BY id(a) LIMIT $limit "
-        "WITH collect(a) AS chunk "
-        "CALL (chunk) { UNWIND chunk AS a MATCH (a)-[x:" + rtype + "]->(b:" + b + ") "
-        "RETURN collect(a.id) AS start, collect(b.id) AS end, collect(id(x)) AS number, "
+        "MATCH (a:" + a + ")-[x:" + rtype + "]->(b:" + b + ") WHERE x.key >= $from "
+        "WITH a, x, b ORDER BY x.key LIMIT $limit "
+        "RETURN collect(a.id) AS start, collect(b.id) AS end, "
         + _collected("x", RELATIONSHIP_COLUMNS[rtype])
-        + extra
-        + " } RETURN size(chunk) AS scanned, id(last(chunk)) AS last, start, end, number, "
-        + ", ".join(RELATIONSHIP_COLUMNS[rtype])
-        + (", extras" if extras else "")
+        + _EXTRAS[extras].replace("x.id", "x.key")
     )
 
 

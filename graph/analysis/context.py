@@ -78,13 +78,20 @@ class Context:
     @classmethod
     def from_columns(cls, c: Columns) -> Context:
         """The context of the ecosystem read as columns: the same as
-        :meth:`from_projection` of the projection of the same data, without building it."""
+        :meth:`from_projection` of the projection of the same data, without building it.
+        Tables are used in the order :func:`~tierscope.graph.analysis.run.read_context`
+        reads them."""
         nodes, rels = c.nodes, c.relationships
 
         def by_id(label: str) -> dict[str, dict[str, Any]]:
             t = nodes[label]
             return dict(zip(t["id"], t.rows(), strict=True))
 
+        model = SupplyModel.from_columns(c)
+        companies, sites, items = by_id("Company"), by_id("Site"), by_id("Item")
+        people, kpis = by_id("Person"), list(nodes["Kpi"].rows())
+        s = rels["PART_OF"]
+        parent = dict(zip(s["start"], s["end"], strict=True))
         sponsors: dict[str, list[str]] = defaultdict(list)
         s = rels["SPONSORS"]
         for person, company in zip(s["start"], s["end"], strict=True):
@@ -93,24 +100,21 @@ class Context:
         s = rels["CONTACT_FOR"]
         for person, company, primary in zip(s["start"], s["end"], s["primary"], strict=True):
             contacts[company].append((person, primary == primary and bool(primary)))
-        s = rels["PART_OF"]
-        parent = dict(zip(s["start"], s["end"], strict=True))
         services: dict[str, set[str]] = defaultdict(set)
         s = rels["DEPENDS_ON"]
         for provider, kind in zip(s["end"], s["kind"], strict=True):
             if kind == kind and kind:
                 services[provider].add(str(kind))
-        model = SupplyModel.from_columns(c)
         return cls(
             focal=str(c.focal_id),
             snapshot=c.snapshot,
-            companies=by_id("Company"),
-            items=by_id("Item"),
-            sites=by_id("Site"),
-            people=by_id("Person"),
+            companies=companies,
+            items=items,
+            sites=sites,
+            people=people,
             sponsors={c: sorted(p) for c, p in sponsors.items()},
             contacts={c: sorted(p) for c, p in contacts.items()},
-            kpis=list(nodes["Kpi"].rows()),
+            kpis=kpis,
             model=model,
             goals=GoalGraph.build(model),
             parent=parent,

@@ -11,12 +11,10 @@ from rich.table import Table
 from tierscope.cli import blocks
 from tierscope.cli.common import cell, console, err, handle_errors, open_store, split_ids
 from tierscope.graph import csvsafe
-from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.results import dumps
-from tierscope.graph.analysis.run import Analysis, analyze, index
+from tierscope.graph.analysis.run import Analysis, analyze, read_context
 from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
 from tierscope.graph.errors import TierscopeError
-from tierscope.graph.projection import read_projection
 
 __all__ = ["analyze_command", "print_register", "scenario_command"]
 
@@ -40,7 +38,7 @@ def analyze_command(
     """
     with handle_errors(), open_store() as store:
         with err.status("Reading the ecosystem…"):
-            ctx = index(read_projection(store))  # the projection itself is freed here
+            ctx = read_context(store)
         with err.status("Analysing…"):
             result = analyze(ctx)
         if csv is not None:
@@ -126,7 +124,7 @@ def scenario_command(
         if not ids and not countries:
             raise TierscopeError("nothing to fail: give --fail ID,... and/or --country CC,...")
         with err.status("Reading the ecosystem…"):
-            ctx = Context.from_projection(read_projection(store))
+            ctx = read_context(store)
         for i in ids:
             if i not in ctx.companies and i not in ctx.sites:
                 raise UnknownFailure(
