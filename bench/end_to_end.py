@@ -238,6 +238,25 @@ def view(env: dict[str, str], ctx: dict[str, Any]) -> None:
         )
 
 
+def projection(env: dict[str, str], ctx: dict[str, Any]) -> None:
+    """The read of the analyses' context against the columnar drain (bench/projection.py,
+    both in one process on the same database)."""
+    out = subprocess.run(
+        [sys.executable, str(HERE / "projection.py"), "--repeat", "3"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    r = json.loads(out[out.index("{") :])
+    row(
+        "projection read: `read_context` (best of 3)",
+        f"{r['read_context_s']} s (record by record: {r['record_by_record_s']} s)",
+        f"columnar drain {r['columnar_drain_s']} s (target ≤ 1.5 x)",
+        f"{r['ratio']} x",
+    )
+
+
 def _a_spof(env: dict[str, str]) -> tuple[str, str]:
     r = must(
         run(
@@ -270,6 +289,7 @@ def _timings(stderr: str) -> str:
 
 SECTIONS: dict[str, Callable[[dict[str, str], dict[str, Any]], None]] = {
     "startup": startup,
+    "projection": projection,
     "load": load,
     "analyze": analyze,
     "json": as_json,

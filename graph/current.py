@@ -14,8 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tierscope.graph.analysis.context import Context
-from tierscope.graph.analysis.run import Analysis, analyze, index
+from tierscope.graph.analysis.run import Analysis, analyze, read_context
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
@@ -27,7 +26,7 @@ from tierscope.graph.stored import (
     write_results,
 )
 
-__all__ = ["Results", "analyse_and_store", "ecosystem", "read_context", "results"]
+__all__ = ["Results", "analyse_and_store", "ecosystem", "results"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def results(
 def analyse_and_store(store: Store, say: Callable[[str], None] = lambda _m: None) -> Results:
     """Read the loaded ecosystem, analyse it, store the results and make them current."""
     started = time.perf_counter()
-    analysis = analyze(index(read_projection(store)))
+    analysis = analyze(read_context(store))
     written = write_results(store, analysis)
     run = current_run(store)
     assert run is not None and run.run == written.run
@@ -70,11 +69,6 @@ def analyse_and_store(store: Store, say: Callable[[str], None] = lambda _m: None
     if os.environ.get("TIERSCOPE_TIMINGS"):
         say(f"Write timings: {written.parts}")
     return Results(run, analysis)
-
-
-def read_context(store: Store) -> Context:
-    """The loaded ecosystem's facts, indexed for the analyses."""
-    return index(read_projection(store))
 
 
 def ecosystem(

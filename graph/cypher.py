@@ -15,11 +15,17 @@ from typing import LiteralString
 __all__ = [
     "CONSTRAINTS",
     "DELETE_ALL",
+    "DRAIN_NODE_COLUMNS",
+    "DRAIN_RELATIONSHIP_COLUMNS",
     "MERGE_NODES",
     "MERGE_RELATIONSHIPS",
+    "NODE_COLUMNS",
     "READ_NODES",
+    "READ_NODE_COLUMNS",
     "READ_RELATIONSHIPS",
+    "READ_RELATIONSHIP_COLUMNS",
     "READ_STATE",
+    "RELATIONSHIP_COLUMNS",
     "SERVER_VERSION",
     "SET_STATE_COMPLETE",
     "SET_STATE_LOADING",
@@ -161,6 +167,109 @@ READ_RELATIONSHIPS: dict[str, LiteralString] = {
     "RETURN a.id AS start, b.id AS end, properties(r) AS props",
     "KPI_OF": "MATCH (a:Kpi)-[r:KPI_OF]->(b:Company) "
     "RETURN a.id AS start, b.id AS end, properties(r) AS props",
+}
+
+# -- the columnar read (graph/columns.py) ------------------------------------------------
+# Each table is read in chunks, each chunk ONE record holding one list per property,
+# built on the server by collect(): decoding a few long lists is several times faster
+# than one record per row. A chunk is the $limit rows from id (or key) $from on, in the
+# order of that uniquely constrained property: a range seek on the constraint's index
+# (no sort), and one chunk on the server at a time, not the graph. That order is also
+# the one order that does not depend on how the graph is stored: the record-by-record
+# read (READ_NODES, READ_RELATIONSHIPS) gave rows in node and relationship number order
+# (which a database reuses after deletes) or, where the planner expanded each node,
+# newest first. collect() drops nulls, which would misalign the lists, so a missing
+# property is returned as $none (NaN, which the loader never stores).
+
+#: The properties read of each label (the id first): the bundle's columns (graph/schema.py)
+#: plus what the load adds (the companies' ``tier``, the ``snapshot`` stamp).
+NODE_COLUMNS: dict[str, tuple[LiteralString, ...]] = {
+    "Company": (
+        "id", "name", "kind", "country", "segment", "parent_id", "annual_spend",
+        "declared_tier", "region", "recovery_days", "tier", "snapshot",
+    ),
+    "Site": ("id", "company_id", "country", "name", "recovery_days", "lat", "lon", "snapshot"),
+    "Item": (
+        "id", "name", "kind", "category", "revenue_per_day", "inventory_days", "snapshot",
+    ),
+    "Person": ("id", "name", "company_id", "title", "email", "snapshot"),
+    "Kpi": (
+        "id", "company_id", "metric", "period", "value", "target", "higher_is_better",
+        "snapshot",
+    ),
+}  # fmt: skip
+#: The properties read of each relationship type (the key first); the start and end
+#: node ids come as the columns ``start`` and ``end``.
+RELATIONSHIP_COLUMNS: dict[str, tuple[LiteralString, ...]] = {
+    "SUPPLIES": ("key", "item_id", "share", "annual_spend", "lead_time_days", "site_id"),
+    "REQUIRES": ("key", "quantity"),
+    "DEPENDS_ON": ("key", "kind", "critical"),
+    "OPERATES": ("key",),
+    "PART_OF": ("key",),
+    "WORKS_AT": ("key",),
+    "SPONSORS": ("key", "primary"),
+    "CONTACT_FOR": ("key", "primary"),
+    "KPI_OF": ("key",),
+}
+
+
+def _collected(var: LiteralString, names: tuple[LiteralString, ...]) -> LiteralString:
+    """``collect(x.id) AS id, collect(coalesce(x.name, $none)) AS name, ...``"""
+    first, *rest = names
+    parts = ["collect(" + var + "." + first + ") AS " + first]  # the id or key: always set
+    parts += ["collect(coalesce(" + var + "." + p + ", $none)) AS " + p for p in rest]
+    return ", ".join(parts)
+
+
+def _drained(names: tuple[LiteralString, ...]) -> LiteralString:
+    return ", ".join(["collect(x." + p + ") AS " + p for p in names])
+
+
+#: Rows with a property outside the columns (a bundle's extra column): [id, properties].
+_EXTRAS: dict[bool, LiteralString] = {
+    False: "",
+    True: ", collect(CASE WHEN any(k IN keys(x) WHERE NOT k IN $known) "
+    "THEN [x.id, properties(x)] END) AS extras",
+}
+
+
+def _node_query(label: LiteralString, extras: bool) -> LiteralString:
+    return (
+        "MATCH (x:" + label + ") WHERE x.id >= $from WITH x ORDER BY x.id LIMIT $limit "
+        "RETURN " + _collected("x", NODE_COLUMNS[label]) + _EXTRAS[extras]
+    )
+
+
+def _relationship_query(
+    rtype: LiteralString, a: LiteralString, b: LiteralString, extras: bool
+) -> LiteralString:
+    return (
+        "MATCH (a:" + a + ")-[x:" + rtype + "]->(b:" + b + ") WHERE x.key >= $from "
+        "WITH a, x, b ORDER BY x.key LIMIT $limit "
+        "RETURN collect(a.id) AS start, collect(b.id) AS end, "
+        + _collected("x", RELATIONSHIP_COLUMNS[rtype])
+        + _EXTRAS[extras].replace("x.id", "x.key")
+    )
+
+
+#: READ_NODE_COLUMNS[extras][label]: one chunk of ``label`` (see above).
+READ_NODE_COLUMNS: dict[bool, dict[str, LiteralString]] = {
+    e: {label: _node_query(label, e) for label in NODE_LABELS} for e in (False, True)
+}
+#: READ_RELATIONSHIP_COLUMNS[extras][type]: one chunk of ``type`` (see above).
+READ_RELATIONSHIP_COLUMNS: dict[bool, dict[str, LiteralString]] = {
+    e: {t: _relationship_query(t, a, b, e) for t, a, b in RELATIONSHIP_TYPES} for e in (False, True)
+}
+#: The reference of bench/end_to_end.py: the same columns drained in one query per
+#: table, no chunks, plain collect() (nulls dropped: the lists do not line up).
+DRAIN_NODE_COLUMNS: dict[str, LiteralString] = {
+    label: "MATCH (x:" + label + ") RETURN " + _drained(NODE_COLUMNS[label])
+    for label in NODE_LABELS
+}
+DRAIN_RELATIONSHIP_COLUMNS: dict[str, LiteralString] = {
+    t: "MATCH (a:" + a + ")-[x:" + t + "]->(b:" + b + ") "
+    "RETURN collect(a.id) AS start, collect(b.id) AS end, " + _drained(RELATIONSHIP_COLUMNS[t])
+    for t, a, b in RELATIONSHIP_TYPES
 }
 
 SET_STATE_LOADING: LiteralString = (

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import networkx as nx
 
+from tierscope.graph.columns import DEFAULT_CHUNK_ROWS, Columns, read_columns
 from tierscope.graph.cypher import NODE_LABELS, RELATIONSHIP_TYPES
 from tierscope.graph.mapping import iter_batches, records_from_graph_rows
 from tierscope.graph.schema import Records
@@ -30,8 +31,10 @@ __all__ = [
     "Tables",
     "edges_of_type",
     "nodes_of_label",
+    "projection_from_columns",
     "projection_from_records",
     "read_projection",
+    "read_projection_by_records",
     "to_records",
 ]
 
@@ -44,13 +47,41 @@ else:
     Projection = nx.MultiDiGraph
 
 
-def read_projection(store: Store) -> Projection:
+def read_projection(store: Store, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Projection:
     """Read the loaded ecosystem from ``store`` into a ``MultiDiGraph``.
 
+    Read as columns (:func:`~tierscope.graph.columns.read_columns`, every property
+    included), then built. Readers of the analyses alone use
+    :func:`~tierscope.graph.analysis.run.read_context`, which builds no graph.
+
     Raises :class:`~tierscope.graph.errors.NoEcosystem` or
-    :class:`~tierscope.graph.errors.IncompleteLoad` when there is nothing
-    complete to read.
+    :class:`~tierscope.graph.errors.IncompleteLoad` when there is nothing complete to read.
     """
+    return projection_from_columns(read_columns(store, chunk_rows, extras=True))
+
+
+def projection_from_columns(c: Columns) -> Projection:
+    """The projection of an ecosystem read as columns."""
+    g: Projection = nx.MultiDiGraph(
+        snapshot=c.snapshot, source=c.source, loaded_at=c.loaded_at, focal_id=c.focal_id
+    )
+    for label in NODE_LABELS:
+        t = c.nodes[label]
+        g.add_nodes_from(zip(((label, i) for i in t["id"]), t.rows(), strict=True))
+    for rtype, start_label, end_label in RELATIONSHIP_TYPES:
+        t = c.relationships[rtype]
+        # (u, v, key, data) tuples: the properties include one named "key"
+        g.add_edges_from(
+            ((start_label, a), (end_label, b), (rtype, k), d)  # type: ignore[misc]
+            for a, b, k, d in zip(t["start"], t["end"], t["key"], t.rows(), strict=True)
+        )
+    return g
+
+
+def read_projection_by_records(store: Store) -> Projection:
+    """The projection read record by record (``properties(n)`` maps, one record per row):
+    what :func:`read_projection` did before the columnar read, kept as the reference
+    of its tests and of ``bench/end_to_end.py``."""
     state = store.require_complete()
     g: Projection = nx.MultiDiGraph(
         snapshot=state.snapshot,
@@ -66,7 +97,6 @@ def read_projection(store: Store) -> Projection:
             g.add_nodes_from(((label, one(node_id)), one.props(props)) for node_id, props in nodes)
     for rtype, start_label, end_label in RELATIONSHIP_TYPES:
         with closing(store.read_relationships(rtype)) as rels:
-            # (u, v, key, data) tuples: the properties include one named "key"
             g.add_edges_from(
                 (
                     (start_label, one(a)),

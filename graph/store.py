@@ -243,6 +243,14 @@ class Store:
             for rec in session.run(cypher.READ_RELATIONSHIPS[rtype]):
                 yield rec["start"], rec["end"], rec["props"]
 
+    def read_columns(self, query: LiteralString, **params: Any) -> dict[str, Any]:
+        """Run a query that returns one record of lists (``RETURN collect(...) AS a, ...``)
+        and return them by column name."""
+        with self._session() as session:
+            record = session.run(query, params).single(strict=True)
+            # not record.data(): it walks every element of every list
+            return dict(zip(record.keys(), record.values(), strict=True))
+
     def count(self, query: LiteralString, **params: Any) -> int:
         """Run a counting query (one row, one column) and return the number."""
         rows = self._run(query, **params)

@@ -14,6 +14,7 @@ from typing import Any
 
 from tierscope.graph.analysis.goals import GoalGraph
 from tierscope.graph.analysis.supplies import SupplyModel
+from tierscope.graph.columns import Columns
 from tierscope.graph.projection import Projection, Tables
 
 __all__ = ["DEFAULT_RECOVERY_DAYS", "Context"]
@@ -68,6 +69,52 @@ class Context:
             sponsors={c: sorted(p) for c, p in sponsors.items()},
             contacts={c: sorted(p) for c, p in contacts.items()},
             kpis=list(by_label.get("Kpi", {}).values()),
+            model=model,
+            goals=GoalGraph.build(model),
+            parent=parent,
+            services={c: sorted(k) for c, k in services.items()},
+        )
+
+    @classmethod
+    def from_columns(cls, c: Columns) -> Context:
+        """The context of the ecosystem read as columns: the same as
+        :meth:`from_projection` of the projection of the same data, without building it.
+        Tables are used in the order :func:`~tierscope.graph.analysis.run.read_context`
+        reads them."""
+        nodes, rels = c.nodes, c.relationships
+
+        def by_id(label: str) -> dict[str, dict[str, Any]]:
+            t = nodes[label]
+            return dict(zip(t["id"], t.rows(), strict=True))
+
+        model = SupplyModel.from_columns(c)
+        companies, sites, items = by_id("Company"), by_id("Site"), by_id("Item")
+        people, kpis = by_id("Person"), list(nodes["Kpi"].rows())
+        s = rels["PART_OF"]
+        parent = dict(zip(s["start"], s["end"], strict=True))
+        sponsors: dict[str, list[str]] = defaultdict(list)
+        s = rels["SPONSORS"]
+        for person, company in zip(s["start"], s["end"], strict=True):
+            sponsors[company].append(person)
+        contacts: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        s = rels["CONTACT_FOR"]
+        for person, company, primary in zip(s["start"], s["end"], s["primary"], strict=True):
+            contacts[company].append((person, primary == primary and bool(primary)))
+        services: dict[str, set[str]] = defaultdict(set)
+        s = rels["DEPENDS_ON"]
+        for provider, kind in zip(s["end"], s["kind"], strict=True):
+            if kind == kind and kind:
+                services[provider].add(str(kind))
+        return cls(
+            focal=str(c.focal_id),
+            snapshot=c.snapshot,
+            companies=companies,
+            items=items,
+            sites=sites,
+            people=people,
+            sponsors={c: sorted(p) for c, p in sponsors.items()},
+            contacts={c: sorted(p) for c, p in contacts.items()},
+            kpis=kpis,
             model=model,
             goals=GoalGraph.build(model),
             parent=parent,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tierscope.graph.analysis import arrays
+from tierscope.graph.columns import Columns
 from tierscope.graph.projection import Projection, Tables
 
 __all__ = ["SHARE_BASES", "Inbound", "Supplies", "SupplyModel"]
@@ -212,6 +213,59 @@ class SupplyModel:
         )
         model.index_inbound()
         model.normalise_shares()
+        return model
+
+    @classmethod
+    def from_columns(cls, c: Columns) -> SupplyModel:
+        """The model of the ecosystem read as columns (:func:`~tierscope.graph.columns.read_columns`),
+        the supply rows straight into their arrays: the same model as :meth:`from_projection`
+        of the projection of the same data. The supply rows are indexed before the other
+        tables are asked for (:func:`~tierscope.graph.columns.reading_columns` may still be
+        reading them)."""
+        rows = c.relationships["SUPPLIES"]
+        supplies = Supplies(
+            rows["start"],
+            rows["end"],
+            rows["item_id"],
+            rows.objects("site_id"),
+            rows.floats("share"),
+            rows.floats("annual_spend"),
+        )
+        model = cls(str(c.focal_id), [], supplies, {}, {}, {}, {}, {}, {})
+        model.index_inbound()
+        model.normalise_shares()
+        companies = c.nodes["Company"]
+        model.company_country = dict(
+            zip(companies["id"], companies.objects("country"), strict=True)
+        )
+        sites = c.nodes["Site"]
+        company_sites: dict[str, list[str]] = defaultdict(list)
+        site_ids, site_owner = sites["id"], sites["company_id"]
+        for sid, owner in zip(site_ids, site_owner, strict=True):
+            company_sites[owner].append(sid)
+        model.company_sites = dict(company_sites)
+        model.site_company = dict(zip(site_ids, site_owner, strict=True))
+        model.site_country = dict(zip(site_ids, sites.objects("country"), strict=True))
+        items = c.nodes["Item"]
+        model.products = sorted(
+            i for i, kind in zip(items["id"], items["kind"], strict=True) if kind == "product"
+        )
+        bom: dict[str, list[str]] = defaultdict(list)
+        requires = c.relationships["REQUIRES"]
+        for parent, child in zip(requires["start"], requires["end"], strict=True):
+            bom[parent].append(child)
+        model.bom = dict(bom)
+        critical: dict[str, list[str]] = defaultdict(list)
+        every: dict[str, list[str]] = defaultdict(list)
+        deps = c.relationships["DEPENDS_ON"]
+        for dependent, provider, flag in zip(
+            deps["start"], deps["end"], deps["critical"], strict=True
+        ):
+            every[dependent].append(provider)
+            if flag == flag and flag:  # NaN: missing
+                critical[dependent].append(provider)
+        model.critical_providers = dict(critical)
+        model.all_providers = dict(every)
         return model
 
     def column(self, name: str) -> np.ndarray:

@@ -14,15 +14,13 @@ from tierscope.cli import blocks
 from tierscope.cli.common import cell, console, err, handle_errors, open_store, split_ids
 from tierscope.graph import csvsafe
 from tierscope.graph.analysis.codec import read_part
-from tierscope.graph.analysis.context import Context
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import dumps
-from tierscope.graph.analysis.run import Analysis
+from tierscope.graph.analysis.run import Analysis, read_context
 from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
 from tierscope.graph.current import results
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.jsonstream import Filters, write_json
-from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
 from tierscope.graph.stored import (
     StoredRun,
@@ -204,7 +202,7 @@ def scenario_command(
         if not ids and not countries:
             raise TierscopeError("nothing to fail: give --fail ID,... and/or --country CC,...")
         with err.status("Reading the ecosystem…"):
-            ctx = Context.from_projection(read_projection(store))
+            ctx = read_context(store)
         for i in ids:
             if i not in ctx.companies and i not in ctx.sites:
                 raise UnknownFailure(
