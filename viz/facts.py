@@ -174,8 +174,9 @@ def company_links(eco: Ecosystem) -> dict[tuple[str, str], list[str]]:
     """(supplier, buyer) -> items, and (provider, dependent) -> ["critical dependency"]."""
     m = eco.ctx.model
     links: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for s in m.supplies:
-        links[(s.supplier, s.buyer)].append(s.item)
+    sup = m.supplies  # its columns: a row object per supply costs more than the rest
+    for supplier, buyer, item in zip(sup.supplier, sup.buyer, sup.item, strict=True):
+        links[(supplier, buyer)].append(item)
     for dependent, providers in m.critical_providers.items():
         for p in providers:
             links[(p, dependent)].append("critical dependency")

@@ -92,11 +92,12 @@ class NetworkView:
     notes: list[str] = field(default_factory=list)
     flagged_label: str | None = None
     shapes: list[str] = field(default_factory=list)
-    #: aggregated overviews: group id -> member indices into ``drill_companies``
+    #: aggregated overviews: group id -> member indices into ``drill["ids"]``, each group's
+    #: members one ascending range (the page gets only its first and last index)
     groups: dict[str, list[int]] | None = None
-    drill_companies: list[dict[str, Any]] = field(default_factory=list)
-    drill_links: list[tuple[int, int]] = field(default_factory=list)
-    drill_limit: int = 1500
+    #: aggregated overviews: the companies' facts by column and their packed links
+    #: (see ``overview._drill``)
+    drill: dict[str, Any] | None = None
 
 
 def network_html(view: NetworkView, generated_at: datetime | None = None) -> str:
@@ -153,11 +154,12 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
         ],
     }
     if view.groups is not None:
+        for g, m in view.groups.items():
+            if m != list(range(m[0], m[0] + len(m))):
+                raise ValueError(f"group {g!r}: its members are not one ascending range")
         data |= {
-            "groups": {g: {"members": m} for g, m in view.groups.items()},
-            "companies": view.drill_companies,
-            "links": view.drill_links,
-            "drill_limit": view.drill_limit,
+            "groups": {g: [m[0], m[-1] + 1] for g, m in view.groups.items() if m},
+            "drill": view.drill,
         }
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     return render(

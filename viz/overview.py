@@ -7,8 +7,10 @@ draws a group's companies and their links when it is clicked).
 
 from __future__ import annotations
 
+import base64
 import math
 from collections import Counter, defaultdict
+from typing import Any
 
 from tierscope.graph.analysis.register import SEVERITIES
 from tierscope.graph.ecosystem import Ecosystem
@@ -26,10 +28,12 @@ from tierscope.viz.facts import (
 )
 from tierscope.viz.network import Link, NetworkView, Node
 
-__all__ = ["AGGREGATE_ABOVE", "overview"]
+__all__ = ["AGGREGATE_ABOVE", "DRILL_LIMIT", "overview", "packed_links"]
 
 #: overviews of more companies than this are drawn as (tier, country) groups
 AGGREGATE_ABOVE = 6000
+#: an opened group draws its members' partners outside it until it holds this many companies
+DRILL_LIMIT = 1500
 
 
 def overview(eco: Ecosystem, aggregate_above: int = AGGREGATE_ABOVE) -> NetworkView:
@@ -70,26 +74,27 @@ def _aggregated(
     notes: list[str],
 ) -> NetworkView:
     ctx = eco.ctx
-    companies = sorted(ctx.companies)
-    index = {c: i for i, c in enumerate(companies)}
+    told = {c: facts.facts(c) for c in ctx.companies}
 
     def group_of(c: str) -> str:
-        f = facts.facts(c)
+        f = told[c]
         return f"tier {f['tier']} · {f['country']}" if f["kind"] != "customer" else "customers"
 
+    group = {c: group_of(c) for c in ctx.companies}
+    # companies ordered by group, so that a group's members are one range of the page's columns
+    companies = sorted(ctx.companies, key=lambda c: (group[c], c))
+    index = {c: i for i, c in enumerate(companies)}
     members: dict[str, list[int]] = defaultdict(list)
-    for c in companies:
-        members[group_of(c)].append(index[c])
+    for i, c in enumerate(companies):
+        members[group[c]].append(i)
     nodes = []
     for g, idx in sorted(members.items()):
         cs = [companies[i] for i in idx]
         worst = min((facts.severity(c) for c in cs), key=lambda s: (*SEVERITIES, "none").index(s))
         stake = sum(facts.stake(c) for c in cs)
         spofs = sum(1 for c in cs if facts.spof_products.get(c))
-        seg = Counter(str(ctx.companies[c].get("segment") or "none") for c in cs).most_common(1)[0][
-            0
-        ]
-        first = facts.facts(cs[0])
+        seg = Counter(told[c]["segment"] for c in cs).most_common(1)[0][0]
+        first = told[cs[0]]
         nodes.append(
             Node(
                 id=g,
@@ -112,25 +117,11 @@ def _aggregated(
         )
     between: Counter[tuple[str, str]] = Counter()
     for a, b in links:
-        between[(group_of(a), group_of(b))] += 1
+        between[(group[a], group[b])] += 1
     group_links = [
         Link(a, b, f"{a} → {b}: {k:,} supply links")
         for (a, b), k in sorted(between.items())
         if a != b
-    ]
-    drill = [
-        {
-            "id": c,
-            "label": c,
-            "name": ctx.name(c),
-            "title": facts.tooltip(c, findings=2),
-            "size": round(facts.size(c), 1),
-            "facts": facts.facts(c),
-            "colors": facts.colors(c),
-            "flagged": bool(facts.spof_products.get(c)),
-            "tier": facts.level(c),
-        }
-        for c in companies
     ]
     return NetworkView(
         "overview",
@@ -145,11 +136,93 @@ def _aggregated(
         [
             *notes,
             "This ecosystem is too large to draw company by company: each square is a "
-            "group of one tier and country; click one to see its companies and their links.",
+            "group of one tier and country; click one to see its companies and their links "
+            "(a company's findings in full: tierscope view company ID).",
         ],
         "group holding a single point of failure",
         ["square: a group of companies (size: how many)"],
         groups=dict(members),
-        drill_companies=drill,
-        drill_links=sorted((index[a], index[b]) for a, b in links),
+        drill=_drill(facts, companies, told, [(index[a], index[b]) for a, b in links]),
     )
+
+
+def _drill(
+    facts: Facts,
+    companies: list[str],
+    told: dict[str, dict[str, str]],
+    links: list[tuple[int, int]],
+) -> dict[str, Any]:
+    """What the page needs to open a group, one column per fact (``viz/templates/network.html``
+    builds each company's node and tooltip from them when its group is opened).
+
+    A value repeated across companies (tier, country, segment, kind, severity,
+    recovery) is a code into its list of values; what few companies have (revenue at
+    stake, the products they alone stop) is keyed by company; the links are packed
+    (see :func:`packed_links`). The findings are counted, not told: the text of every
+    finding of 100,000 companies would be most of the page.
+    """
+    ctx = facts.ctx
+    columns: dict[str, list[Any]] = defaultdict(list)
+    stake: dict[int, str] = {}
+    spof: dict[int, str] = {}
+    for i, c in enumerate(companies):
+        f = told[c]
+        for key in ("tier", "country", "segment", "kind"):
+            columns[key].append(f[key])
+        columns["severity"].append(facts.severity(c))
+        ttr, assumed = ctx.recovery_days(c)
+        columns["recovery"].append(f"{ttr:g} days{' (assumed)' if assumed else ''}")
+        columns["findings"].append(len(facts.findings.get(c, ())))
+        columns["size"].append(round(facts.size(c), 1))
+        columns["level"].append(facts.level(c))
+        if (x := facts.stake(c)) > 0:
+            stake[i] = money(x)
+        if products := sorted(facts.spof_products.get(c, ())):
+            spof[i] = ", ".join(products[:8]) + (" …" if len(products) > 8 else "")
+    coded: dict[str, Any] = {}
+    for key in ("tier", "country", "segment", "kind", "severity", "recovery"):
+        values = sorted(set(columns[key]))
+        code = {v: k for k, v in enumerate(values)}
+        coded[key] = {"values": values, "codes": [code[v] for v in columns[key]]}
+    return {
+        "ids": companies,
+        "names": [ctx.name(c) for c in companies],
+        "coded": coded,
+        "findings": columns["findings"],
+        "size": columns["size"],
+        "level": columns["level"],
+        "stake": stake,
+        "spof": spof,
+        "colors": {"risk": RISK, "segment": SEGMENT},
+        "links": packed_links(len(companies), links),
+        "limit": DRILL_LIMIT,
+    }
+
+
+def packed_links(n: int, links: list[tuple[int, int]]) -> str:
+    """Links between ``n`` companies (index pairs) as base64 text, about 3 bytes a link.
+
+    For each company in order: how many links leave it, then their targets in
+    ascending order, each as its distance from the one before (the first from 0),
+    every number a little-endian base-128 varint. The page unpacks it with
+    ``unpackLinks``.
+    """
+    out: dict[int, list[int]] = defaultdict(list)
+    for a, b in links:
+        out[a].append(b)
+    buf = bytearray()
+
+    def varint(x: int) -> None:
+        while x >= 0x80:
+            buf.append((x & 0x7F) | 0x80)
+            x >>= 7
+        buf.append(x)
+
+    for a in range(n):
+        targets = sorted(set(out.get(a, ())))
+        varint(len(targets))
+        last = 0
+        for b in targets:
+            varint(b - last)
+            last = b
+    return base64.b64encode(bytes(buf)).decode("ascii")
