@@ -73,8 +73,12 @@ class Facts:
         assert ctx is not None  # an analysed ecosystem keeps its context
         self.ctx: Context = ctx
         self.findings: dict[str, list[Finding]] = defaultdict(list)
+        self.worst: dict[str, str] = {}  # subject -> the severity of its worst finding
         for f in eco.analysis.register:
             self.findings[f.subject_id].append(f)
+            w = self.worst.get(f.subject_id)
+            if w is None or SEVERITIES.index(f.severity) < SEVERITIES.index(w):
+                self.worst[f.subject_id] = f.severity
         self.spof_products: dict[str, set[str]] = defaultdict(set)
         for s in eco.analysis.single_points_of_failure:
             self.spof_products[s.node_id].add(s.product_id)
@@ -93,8 +97,7 @@ class Facts:
         return t if t is not None else 9
 
     def severity(self, node: str) -> str:
-        found = self.findings.get(node)
-        return min((f.severity for f in found), key=SEVERITIES.index) if found else "none"
+        return self.worst.get(node, "none")
 
     def stake(self, node: str) -> float:
         e = self.eco.stake.get(node)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pyvis.edge import Edge
 from pyvis.network import Network
 
 from tierscope.viz.layout import layered
@@ -127,22 +126,24 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
             colors=n.colors,
             flagged=n.flagged,
         )
-    for k, link in enumerate(view.links):
-        # pyvis's add_edge looks every end up in a list (quadratic on big views); both
-        # ends are known to exist here, so the edge is made as add_edge makes it
-        options: dict[str, Any] = {"id": f"e{k}"}
-        if link.title:
-            options["title"] = link.title
-        if link.dashed:
-            options["dashes"] = True
-        if link.highlighted:
-            options["color"] = {"color": "#b3261e", "highlight": "#b3261e"}
-            options["width"] = 3
-        net.edges.append(Edge(link.source, link.target, True, **options).options)
+    # links go to the page as rows [from, to, title, flags] by node index, which the page
+    # turns into vis-network edges (flags: 1 dashed, 2 highlighted): a grouped overview
+    # has thousands of links, and pyvis's options repeat every key and id in each
+    # (its add_edge also looks every end up in a list, quadratic on big views)
+    index = {n["id"]: k for k, n in enumerate(net.nodes)}
+    rows = [
+        [
+            index[link.source],
+            index[link.target],
+            link.title,
+            (1 if link.dashed else 0) | (2 if link.highlighted else 0),
+        ]
+        for link in view.links
+    ]
     data: dict[str, Any] = {
         "kind": view.kind,
         "nodes": net.nodes,
-        "edges": net.edges,
+        "edges": rows,
         "options": OPTIONS,
         "colour_modes": [
             {
