@@ -1,12 +1,15 @@
 """Small, static pictures of why one company or site can stop a product.
 
-For a single point of failure, :func:`chain_view` draws where its supply flows:
-the node on the left, every buyer downstream of it in the product's supply tree
-column by column, the focal company, and the products it stops on the right.
-When that picture would hold too many boxes to read, it draws the one evidence
-path the analysis gives (node → … → product) and says so. The result is
-geometry and plain strings; ``templates/report_svg.html`` draws it as SVG,
-escaped by Jinja2.
+For a single point of failure, :func:`chain_view` draws the evidence the
+analysis gives for it (``SinglePoint.explained()``): the node on the left, the
+partners its failure takes down on the way (every supplier an evidence step
+names, since each of them fails with it), the focal company, and the products
+it stops on the right. The evidence is a bounded walk, so a picture costs the
+same on a demo and on a million-company ecosystem; it never reads a whole
+supply tree. When the evidence holds too many boxes to read, the picture keeps
+its one route (node → … → product) and says so. The result is geometry and
+plain strings; ``templates/report_svg.html`` draws it as SVG, escaped by
+Jinja2.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from tierscope.graph.analysis.register import Finding
+from tierscope.graph.analysis.spof import EvidenceStep
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.viz.charts import short
 
@@ -65,21 +69,25 @@ def chain_view(eco: Ecosystem, finding: Finding) -> ChainView | None:
         return None
     node = finding.subject_id
     product = finding.products[0]
-    focal = eco.ctx.focal
-    edges = _downstream(eco, node, product)
+    ctx = eco.ctx
+    focal = ctx.focal
+    sp = eco.spof.get((product, node))
+    steps, path = sp.explained()[:2] if sp is not None else ((), (node, focal, product))
+    route = [p for p in path if p != product]
+    edges = _evidence_links(eco, node, steps)
+    labels = {(a, b): lab for a, b, lab in edges}
+    route_edges = {(a, b, labels.get((a, b), "")) for a, b in pairwise(route)}
+    edges |= route_edges
     boxes_needed = {b for e in edges for b in e[:2]} | {node}
     note = ""
-    if not edges or len(boxes_needed) > MAX_BOXES or focal not in boxes_needed:
-        sp = eco.spof.get((product, node))
-        path = list(sp.path) if sp is not None else [node, focal]
-        path = [p for p in path if p != product]
-        edges = {(a, b, "") for a, b in pairwise(path)}
-        downstream = len(boxes_needed) - 1
-        note = (
-            f"Simplified to one route: {downstream} partners downstream of it depend on it too."
-            if downstream > len(path) - 1
-            else ""
-        )
+    if len(boxes_needed) > MAX_BOXES or focal not in boxes_needed:
+        edges = route_edges
+        others = len(boxes_needed - set(route))
+        if others:
+            note = (
+                f"Simplified to one route: {others} more partner{'s' if others != 1 else ''} "
+                "on other routes fail with it too."
+            )
     columns = _columns(node, edges)
     products = list(finding.products[:MAX_PRODUCTS])
     more = len(finding.products) - len(products)
@@ -92,7 +100,6 @@ def chain_view(eco: Ecosystem, finding: Finding) -> ChainView | None:
     height = tallest * (BOX_H + GAP_Y) - GAP_Y + 8
     pos: dict[str, tuple[float, float]] = {}
     boxes: list[Box] = []
-    ctx = eco.ctx
     for c, names in by_column.items():
         top = (height - (len(names) * (BOX_H + GAP_Y) - GAP_Y)) / 2
         for i, n in enumerate(names):
@@ -137,27 +144,45 @@ def chain_view(eco: Ecosystem, finding: Finding) -> ChainView | None:
     )
 
 
-def _downstream(eco: Ecosystem, node: str, product: str) -> set[tuple[str, str, str]]:
-    """(supplier, buyer, label) of every link of ``product``'s supply tree downstream of ``node``."""
-    tree = eco.supply_tree(product, max_tier=50)
-    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def _evidence_links(
+    eco: Ecosystem, node: str, steps: tuple[EvidenceStep, ...]
+) -> set[tuple[str, str, str]]:
+    """(from, to, label) of every link the evidence steps name, and no other.
+
+    A ``sources`` step names every supplier of an item to a buyer (each of them
+    fails with ``node``): one link per supplier, from the site it ships from
+    when the evidence says that site goes down. A ``down`` step is a critical
+    dependency when the next step is its provider's, else ``node`` taking the
+    company or site down with it (its only site, its owner).
+    """
+    ctx = eco.ctx
+    critical = ctx.model.critical_providers
+    down = {
+        s.company_id for s in steps if s.kind in ("down", "fails") and s.company_id in ctx.sites
+    }
     edges: set[tuple[str, str, str]] = set()
-    for link in tree["links"]:
-        label = link["item_id"] or "depends on"
-        out[link["supplier_id"]].append((link["buyer_id"], label))
-        if link["site_id"] == node:
-            edges.add((node, link["buyer_id"], label))
-    start = {node} | {b for _, b, _ in edges}
-    todo = list(start)
-    seen = set(start)
-    while todo and len(seen) <= 4 * MAX_BOXES:
-        u = todo.pop()
-        for b, label in out.get(u, ()):
-            edges.add((u, b, label))
-            if b not in seen:
-                seen.add(b)
-                todo.append(b)
-    return edges
+    for k, s in enumerate(steps):
+        if s.kind == "sources" and s.item_id is not None:
+            for supplier, _share, site in s.suppliers[: 4 * MAX_BOXES]:
+                source = site if site is not None and site in down else supplier
+                edges.add((source, s.company_id, s.item_id))
+        elif s.kind == "down":
+            after = steps[k + 1].company_id if k + 1 < len(steps) else None
+            if after is not None and after in critical.get(s.company_id, ()):
+                edges.add((after, s.company_id, "depends on"))
+            elif s.company_id != node:
+                edges.add(
+                    (
+                        node,
+                        s.company_id,
+                        "site" if s.company_id in ctx.sites or node in ctx.sites else "depends on",
+                    )
+                )
+    # one label per link: the evidence may name a link twice (two items)
+    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a, b, lab in edges:
+        merged[(a, b)].append(lab)
+    return {(a, b, ", ".join(sorted(set(labs)))) for (a, b), labs in merged.items()}
 
 
 def _columns(node: str, edges: set[tuple[str, str, str]]) -> dict[str, int]:

@@ -136,15 +136,18 @@ def country_heatmap(
     rows = conc.country_exposure
     if not len(rows):
         return HeatMap((), ())
-    peak: dict[tuple[str, str], float] = defaultdict(float)
-    for p, c, s in zip(
-        rows.column("product_id").tolist(),
-        rows.column("country").tolist(),
-        rows.column("share").tolist(),
-        strict=True,
-    ):
-        key = (str(p), str(c))
-        peak[key] = max(peak[key], float(s))
+    # the largest share of each (product, country), over every input of the product
+    pc, pnames = rows.codes("product_id")
+    cc, cnames = rows.codes("country")
+    top = np.zeros((len(pnames), len(cnames)))
+    np.fmax.at(top, (pc, cc), rows.column("share").astype(float))
+    seen = np.zeros(top.shape, dtype=bool)
+    seen[pc, cc] = True
+    kp, kc = np.nonzero(seen)
+    peak = {
+        (str(pnames[a]), str(cnames[b])): float(top[a, b])
+        for a, b in zip(kp.tolist(), kc.tolist(), strict=True)
+    }
     chosen = sorted(products, key=lambda p: (-ctx.revenue_per_day(p), p))[:max_products]
     weight: dict[str, float] = defaultdict(float)
     for (p, c), s in peak.items():

@@ -73,8 +73,12 @@ class Facts:
         assert ctx is not None  # an analysed ecosystem keeps its context
         self.ctx: Context = ctx
         self.findings: dict[str, list[Finding]] = defaultdict(list)
+        self.worst: dict[str, str] = {}  # subject -> the severity of its worst finding
         for f in eco.analysis.register:
             self.findings[f.subject_id].append(f)
+            w = self.worst.get(f.subject_id)
+            if w is None or SEVERITIES.index(f.severity) < SEVERITIES.index(w):
+                self.worst[f.subject_id] = f.severity
         self.spof_products: dict[str, set[str]] = defaultdict(set)
         for s in eco.analysis.single_points_of_failure:
             self.spof_products[s.node_id].add(s.product_id)
@@ -93,8 +97,7 @@ class Facts:
         return t if t is not None else 9
 
     def severity(self, node: str) -> str:
-        found = self.findings.get(node)
-        return min((f.severity for f in found), key=SEVERITIES.index) if found else "none"
+        return self.worst.get(node, "none")
 
     def stake(self, node: str) -> float:
         e = self.eco.stake.get(node)
@@ -174,8 +177,9 @@ def company_links(eco: Ecosystem) -> dict[tuple[str, str], list[str]]:
     """(supplier, buyer) -> items, and (provider, dependent) -> ["critical dependency"]."""
     m = eco.ctx.model
     links: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for s in m.supplies:
-        links[(s.supplier, s.buyer)].append(s.item)
+    sup = m.supplies  # its columns: a row object per supply costs more than the rest
+    for supplier, buyer, item in zip(sup.supplier, sup.buyer, sup.item, strict=True):
+        links[(supplier, buyer)].append(item)
     for dependent, providers in m.critical_providers.items():
         for p in providers:
             links[(p, dependent)].append("critical dependency")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pyvis.edge import Edge
 from pyvis.network import Network
 
 from tierscope.viz.layout import layered
@@ -92,11 +91,12 @@ class NetworkView:
     notes: list[str] = field(default_factory=list)
     flagged_label: str | None = None
     shapes: list[str] = field(default_factory=list)
-    #: aggregated overviews: group id -> member indices into ``drill_companies``
+    #: aggregated overviews: group id -> member indices into ``drill["ids"]``, each group's
+    #: members one ascending range (the page gets only its first and last index)
     groups: dict[str, list[int]] | None = None
-    drill_companies: list[dict[str, Any]] = field(default_factory=list)
-    drill_links: list[tuple[int, int]] = field(default_factory=list)
-    drill_limit: int = 1500
+    #: aggregated overviews: the companies' facts by column and their packed links
+    #: (see ``overview._drill``)
+    drill: dict[str, Any] | None = None
 
 
 def network_html(view: NetworkView, generated_at: datetime | None = None) -> str:
@@ -126,22 +126,24 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
             colors=n.colors,
             flagged=n.flagged,
         )
-    for k, link in enumerate(view.links):
-        # pyvis's add_edge looks every end up in a list (quadratic on big views); both
-        # ends are known to exist here, so the edge is made as add_edge makes it
-        options: dict[str, Any] = {"id": f"e{k}"}
-        if link.title:
-            options["title"] = link.title
-        if link.dashed:
-            options["dashes"] = True
-        if link.highlighted:
-            options["color"] = {"color": "#b3261e", "highlight": "#b3261e"}
-            options["width"] = 3
-        net.edges.append(Edge(link.source, link.target, True, **options).options)
+    # links go to the page as rows [from, to, title, flags] by node index, which the page
+    # turns into vis-network edges (flags: 1 dashed, 2 highlighted): a grouped overview
+    # has thousands of links, and pyvis's options repeat every key and id in each
+    # (its add_edge also looks every end up in a list, quadratic on big views)
+    index = {n["id"]: k for k, n in enumerate(net.nodes)}
+    rows = [
+        [
+            index[link.source],
+            index[link.target],
+            link.title,
+            (1 if link.dashed else 0) | (2 if link.highlighted else 0),
+        ]
+        for link in view.links
+    ]
     data: dict[str, Any] = {
         "kind": view.kind,
         "nodes": net.nodes,
-        "edges": net.edges,
+        "edges": rows,
         "options": OPTIONS,
         "colour_modes": [
             {
@@ -153,11 +155,12 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
         ],
     }
     if view.groups is not None:
+        for g, m in view.groups.items():
+            if m != list(range(m[0], m[0] + len(m))):
+                raise ValueError(f"group {g!r}: its members are not one ascending range")
         data |= {
-            "groups": {g: {"members": m} for g, m in view.groups.items()},
-            "companies": view.drill_companies,
-            "links": view.drill_links,
-            "drill_limit": view.drill_limit,
+            "groups": {g: [m[0], m[-1] + 1] for g, m in view.groups.items() if m},
+            "drill": view.drill,
         }
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     return render(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from tierscope.graph.analysis.register import Finding
@@ -103,7 +104,9 @@ def report_html(eco: Ecosystem, generated_at: datetime | None = None, paper: str
     generated = (generated_at or datetime.now(UTC)).astimezone(UTC)
     products = [p["product_id"] for p in a.products]
     top = a.register[:TOP_RISKS]
-    views = [v for f in a.register if (v := chain_view(eco, f)) is not None][:CHAIN_VIEWS]
+    # the first few pictures: stop at the last one drawn, never picture the whole register
+    spofs = (f for f in a.register if f.kind == "single_point_of_failure" and f.products)
+    views = [v for f in islice(spofs, CHAIN_VIEWS) if (v := chain_view(eco, f)) is not None]
     focal = ctx.name(ctx.focal)
     return render(
         "report.html",

@@ -114,11 +114,30 @@ def test_a_grouped_overview_opens_a_group_into_its_companies(
     opened = show(browser, view, tmp_path / "g.html")
     group = max(view.groups, key=lambda g: len(view.groups[g]))  # type: ignore[index]
     opened.eval(f"() => tierscope.drill({group!r})")
-    members = {view.drill_companies[i]["id"] for i in view.groups[group]}
+    assert view.drill is not None
+    members = {view.drill["ids"][i] for i in view.groups[group]}
     drawn = set(opened.eval("() => tierscope.nodes.getIds()"))
     assert members <= drawn
     opened.page.click("#drill")
     assert opened.eval("() => tierscope.nodes.length") == len(view.nodes)
+    # a company drawn from the page's packed columns says what the ungrouped overview says
+    tks_group = next(
+        g for g, m in view.groups.items() if "TKS" in {view.drill["ids"][i] for i in m}
+    )
+    opened.eval(f"() => tierscope.drill({tks_group!r})")
+    tks = opened.eval("() => tierscope.nodes.get('TKS')")
+    facts = views.Facts(demo_eco)
+    assert tks["flagged"] and tks["color"]["background"] == views.RISK["critical"]
+    assert tks["facts"] == facts.facts("TKS") and tks["size"] == round(facts.size("TKS"), 1)
+    head = facts.tooltip("TKS").split("\n")[:4]  # name, facts, stake, single point of failure
+    assert tks["title"].split("\n")[:4] == head
+    assert f"{len(facts.findings['TKS'])} findings (worst: critical)" in tks["title"]
+    drawn_links = {
+        tuple(e) for e in opened.eval("() => tierscope.edges.get().map(e => [e.from, e.to])")
+    }
+    inside = {view.drill["ids"][i] for i in view.groups[tks_group]}
+    assert drawn_links and all(a in inside or b in inside for a, b in drawn_links)
+    assert ("TKS", "KESTREL") in drawn_links
     opened.assert_clean()
 
 
