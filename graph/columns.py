@@ -159,13 +159,27 @@ def reading_columns(
             if name in cypher.NODE_COLUMNS:
                 query = cypher.READ_NODE_COLUMNS[extras][name]
                 futures[name] = reader.submit(
-                    _read_table, store, query, cypher.NODE_COLUMNS[name], (), chunk_rows, pool
+                    _read_table,
+                    store,
+                    query,
+                    cypher.COUNT_NODES[name],
+                    cypher.NODE_COLUMNS[name],
+                    (),
+                    chunk_rows,
+                    pool,
                 )
             else:
                 query = cypher.READ_RELATIONSHIP_COLUMNS[extras][name]
                 names = cypher.RELATIONSHIP_COLUMNS[name]
                 futures[name] = reader.submit(
-                    _read_table, store, query, names, ("start", "end"), chunk_rows, pool
+                    _read_table,
+                    store,
+                    query,
+                    cypher.COUNT_RELATIONSHIPS[name],
+                    names,
+                    ("start", "end"),
+                    chunk_rows,
+                    pool,
                 )
         relationships: dict[str, ColumnTable | Future[ColumnTable]] = {
             t: futures[t]
@@ -210,6 +224,7 @@ class _Arriving(Mapping[str, ColumnTable]):
 def _read_table(
     store: Store,
     query: LiteralString,
+    count: LiteralString,
     names: tuple[str, ...],
     ends: tuple[str, ...],
     chunk_rows: int,
@@ -233,6 +248,10 @@ def _read_table(
         if len(got) < chunk_rows:
             break
         start = got[-1]
+    if store.count(count) != len(columns[key]):
+        # a node without its id or a relationship without its key (a hand edit): the
+        # record-by-record read failed on it the same way
+        raise KeyError(key)
     # one string object per id (a million-company ecosystem has tens of millions of
     # copies otherwise): the analyses' lookups then also find the very same object
     for name in (*ends, *names):

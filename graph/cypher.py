@@ -14,6 +14,8 @@ from typing import LiteralString
 
 __all__ = [
     "CONSTRAINTS",
+    "COUNT_NODES",
+    "COUNT_RELATIONSHIPS",
     "DELETE_ALL",
     "DRAIN_NODE_COLUMNS",
     "DRAIN_RELATIONSHIP_COLUMNS",
@@ -252,6 +254,14 @@ def _relationship_query(
     )
 
 
+#: How many nodes of each label and relationships of each type there are (from the count
+#: store): a row without its id or key is not in the chunks, and must not go unnoticed.
+COUNT_NODES: dict[str, LiteralString] = {
+    label: "MATCH (x:" + label + ") RETURN count(x) AS n" for label in NODE_LABELS
+}
+COUNT_RELATIONSHIPS: dict[str, LiteralString] = {
+    t: "MATCH ()-[x:" + t + "]->() RETURN count(x) AS n" for t, _, _ in RELATIONSHIP_TYPES
+}
 #: READ_NODE_COLUMNS[extras][label]: one chunk of ``label`` (see above).
 READ_NODE_COLUMNS: dict[bool, dict[str, LiteralString]] = {
     e: {label: _node_query(label, e) for label in NODE_LABELS} for e in (False, True)
