@@ -272,7 +272,7 @@ def _a_spof(env: dict[str, str]) -> tuple[str, str]:
         ),
         "spof",
     )
-    first = json.loads(r.stdout)["register"][0]
+    first = next(f for f in json.loads(r.stdout)["register"] if f["subject_type"] == "company")
     return first["products"][0], first["subject_id"]
 
 
