@@ -28,11 +28,12 @@ from collections.abc import Callable
 from typing import Any
 
 from tierscope.graph import cypher
-from tierscope.graph.analysis.run import index, read_context
+from tierscope.graph.analysis.run import index
 from tierscope.graph.columns import CONTEXT_RELATIONSHIPS
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.localdb import ensure_database
 from tierscope.graph.projection import read_projection_by_records
+from tierscope.graph.reading import read_context
 from tierscope.graph.store import Store
 
 

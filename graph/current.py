@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tierscope.graph.analysis.run import Analysis, analyze, read_context
+from tierscope.graph.analysis.run import Analysis, analyze
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import read_projection
+from tierscope.graph.reading import read_context
 from tierscope.graph.store import Store
 from tierscope.graph.stored import (
     StoredRun,

@@ -38,8 +38,9 @@ def analyze_bundle(path: str | Path) -> Analysis:
 def analyze_loaded() -> Analysis:
     """Analyse the ecosystem loaded in Neo4j: ``NEO4J_URI`` when set, else the local
     server (started if it is not running), as every ``tierscope`` command does."""
-    from tierscope.graph.analysis.run import analyze, read_context
+    from tierscope.graph.analysis.run import analyze
     from tierscope.graph.localdb import ensure_database
+    from tierscope.graph.reading import read_context
     from tierscope.graph.store import Store
 
     with Store(ensure_database(start=True, log=lambda _: None)) as store:

@@ -34,11 +34,9 @@ from tierscope.graph.analysis.spof import (
     necessity,
     single_points_of_failure,
 )
-from tierscope.graph.columns import CONTEXT_RELATIONSHIPS, DEFAULT_CHUNK_ROWS, reading_columns
 from tierscope.graph.projection import Projection
-from tierscope.graph.store import Store
 
-__all__ = ["Analysis", "analyze", "index", "read_context"]
+__all__ = ["Analysis", "analyze", "index"]
 
 T = TypeVar("T")
 
@@ -176,40 +174,6 @@ def index(g: Projection) -> Context:
     """
     with paused_gc():
         return Context.from_projection(g)
-
-
-def read_context(store: Store, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Context:
-    """The analyses' :class:`Context` of the ecosystem loaded in ``store``, read as
-    columns (:func:`~tierscope.graph.columns.read_columns`), with no networkx graph:
-    the same context as ``index(read_projection(store))``, several times faster.
-
-    Raises :class:`~tierscope.graph.errors.NoEcosystem` or
-    :class:`~tierscope.graph.errors.IncompleteLoad` when there is nothing complete to read.
-    """
-    with (
-        paused_gc(),
-        reading_columns(
-            store, chunk_rows, relationship_types=CONTEXT_RELATIONSHIPS, order=_CONTEXT_ORDER
-        ) as columns,
-    ):
-        return Context.from_columns(columns)
-
-
-#: The order Context.from_columns uses the tables in: the server reads each while
-#: Python builds from the ones before.
-_CONTEXT_ORDER = (
-    "SUPPLIES",
-    "Company",
-    "Site",
-    "Item",
-    "REQUIRES",
-    "DEPENDS_ON",
-    "Person",
-    "Kpi",
-    "PART_OF",
-    "SPONSORS",
-    "CONTACT_FOR",
-)
 
 
 def _analyze(g: Projection | Context, progress: Callable[[str, float], None] | None) -> Analysis:

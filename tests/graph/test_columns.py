@@ -21,7 +21,7 @@ import pytest
 
 from tierscope.graph import cypher
 from tierscope.graph.analysis.context import Context
-from tierscope.graph.analysis.run import analyze, index, read_context
+from tierscope.graph.analysis.run import analyze, index
 from tierscope.graph.columns import read_columns
 from tierscope.graph.mapping import _DERIVED, _NODE_TABLES, _REL_TABLES, relationship_key
 from tierscope.graph.projection import (
@@ -30,6 +30,7 @@ from tierscope.graph.projection import (
     read_projection,
     read_projection_by_records,
 )
+from tierscope.graph.reading import read_context
 from tierscope.graph.schema import Records, table
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle, read_valid_bundle

@@ -16,11 +16,12 @@ from tierscope.graph import csvsafe
 from tierscope.graph.analysis.codec import read_part
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import dumps
-from tierscope.graph.analysis.run import Analysis, read_context
+from tierscope.graph.analysis.run import Analysis
 from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
 from tierscope.graph.current import results
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.jsonstream import Filters, write_json
+from tierscope.graph.reading import read_context
 from tierscope.graph.store import Store
 from tierscope.graph.stored import (
     StoredRun,
