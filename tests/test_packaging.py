@@ -203,6 +203,7 @@ def test_a_wheel_in_a_clean_venv_imports_every_module_and_runs_the_demo(
         "(tier 1: 31, tier 2: 50, tier 3: 17, tier 4: 1), 8 products, 232 supply "
         "relationships; `tierscope summary` describes it in full.\n\n"
     )
-    loaded, following = demo.stderr.splitlines()
+    loaded, stored, following = demo.stderr.splitlines()
     assert loaded.startswith(f"Loaded the demo ecosystem into {env['NEO4J_URI']} (1,268 rows, ")
+    assert stored.startswith("Analysed snapshot ") and "stored the results" in stored
     assert following.startswith("Next: `tierscope analyze`")
