@@ -82,7 +82,7 @@ def company_ecosystem(
 ) -> Ecosystem:
     """The part of the ecosystem ``depth`` hops around ``company_id`` (see the module)."""
     state = store.require_complete()
-    with store._session() as session:
+    with store.session() as session:
 
         def read(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
             return [r.data() for r in session.run(query, params)]

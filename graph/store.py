@@ -108,7 +108,8 @@ class Store:
 
     # -- sessions ----------------------------------------------------------
     @contextmanager
-    def _session(self) -> Iterator[neo4j.Session]:
+    def session(self) -> Iterator[neo4j.Session]:
+        """A session on the database, its connection errors turned into clear ones."""
         try:
             with self._driver.session(database=self.settings.database) as session:
                 yield session
@@ -124,7 +125,7 @@ class Store:
             ) from e
 
     def _run(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
-        with self._session() as session:
+        with self.session() as session:
             return [r.data() for r in session.run(query, params)]
 
     def verify(self) -> None:
@@ -140,7 +141,7 @@ class Store:
     # -- writing -----------------------------------------------------------
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints (idempotent)."""
-        with self._session() as session:
+        with self.session() as session:
             for statement in cypher.CONSTRAINTS:
                 session.run(statement).consume()
 
@@ -161,7 +162,7 @@ class Store:
         self._run(cypher.SET_STATE_LOADING, snapshot=snapshot, source=source)
         had_data = self.count(cypher.COUNT_ECOSYSTEM_NODES) > 0
         written = 0
-        with self._session() as session:
+        with self.session() as session:
             for batch in prefetched(iter_batches(records, self.batch_size, tiers, snapshot)):
                 query = (
                     cypher.MERGE_NODES[batch.label]
@@ -172,7 +173,7 @@ class Store:
                 written += len(batch.rows)
                 if progress is not None:
                     progress(len(batch.rows))
-        with self._session() as session:
+        with self.session() as session:
             # Rows that carry another snapshot were not in this bundle. A database
             # that held no ecosystem when the load began has none to sweep.
             if had_data:
@@ -192,7 +193,7 @@ class Store:
 
     def clear(self) -> None:
         """Delete everything tierscope stored (every node and relationship)."""
-        with self._session() as session:
+        with self.session() as session:
             session.run(cypher.DELETE_ALL).consume()
 
     # -- reading -----------------------------------------------------------
@@ -231,7 +232,7 @@ class Store:
 
     def read_nodes(self, label: str) -> Generator[tuple[str, dict[str, Any]], None, None]:
         """Every node of ``label`` as (id, properties)."""
-        with self._session() as session:
+        with self.session() as session:
             for rec in session.run(cypher.READ_NODES[label]):
                 yield rec["id"], rec["props"]
 
@@ -239,14 +240,14 @@ class Store:
         self, rtype: str
     ) -> Generator[tuple[str, str, dict[str, Any]], None, None]:
         """Every relationship of ``rtype`` as (start id, end id, properties)."""
-        with self._session() as session:
+        with self.session() as session:
             for rec in session.run(cypher.READ_RELATIONSHIPS[rtype]):
                 yield rec["start"], rec["end"], rec["props"]
 
     def read_columns(self, query: LiteralString, **params: Any) -> dict[str, Any]:
         """Run a query that returns one record of lists (``RETURN collect(...) AS a, ...``)
         and return them by column name."""
-        with self._session() as session:
+        with self.session() as session:
             record = session.run(query, params).single(strict=True)
             # not record.data(): it walks every element of every list
             return dict(zip(record.keys(), record.values(), strict=True))

@@ -24,7 +24,6 @@ current ``Summary``.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 import uuid
@@ -39,13 +38,12 @@ import pandas as pd
 from tierscope.graph import results_cypher as q
 from tierscope.graph.analysis.codec import (
     FORMAT,
-    JSON_TABLES,
-    ROW_TABLES,
     Part,
     decode,
     decode_row,
     encode,
     read_part,
+    tables,
 )
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import Rows, jsonable
@@ -93,7 +91,7 @@ class WriteSummary:
 
 
 def ensure_schema(store: Store) -> None:
-    with store._session() as session:
+    with store.session() as session:
         for statement in q.SCHEMA:
             session.run(statement).consume()
 
@@ -112,7 +110,7 @@ def write_results(
     snapshot = analysis.snapshot
     counts: Counter[str] = Counter()
     seconds: dict[str, float] = defaultdict(float)
-    with store._session() as session:
+    with store.session() as session:
         session.run(q.BEGIN_RUN, run=run, snapshot=snapshot, format=FORMAT).consume()
         for what, query, rows in prefetched(_batches(analysis, counts)):
             t = time.perf_counter()
@@ -132,7 +130,9 @@ Write = tuple[str, LiteralString, list[Any]]
 
 def _batches(a: Analysis, counts: Counter[str]) -> Iterator[Write]:
     """Every write of a run: (what, query, rows), each at most :data:`BATCH` rows."""
-    for rows in _part_batches(encode(a), counts):
+    for name, table in tables(a).items():
+        counts[f"rows_{name}"] = len(table)
+    for rows in _part_batches(encode(a)):
         yield "parts", q.WRITE_PARTS, rows
     by_type: dict[str, list[Any]] = defaultdict(list)
     for f in a.register:
@@ -274,15 +274,11 @@ def _spof_stakes(a: Analysis) -> dict[tuple[str, str], float]:
     return out
 
 
-def _part_batches(parts: Iterator[Part], counts: Counter[str]) -> Iterator[list[dict[str, Any]]]:
+def _part_batches(parts: Iterator[Part]) -> Iterator[list[dict[str, Any]]]:
+    """The parts as rows, about :data:`PART_BYTES` of data per write."""
     batch: list[dict[str, Any]] = []
     size = 0
     for p in parts:
-        counted = p.table in JSON_TABLES or (
-            p.table in ROW_TABLES and p.column == _first_column(p.table)
-        )
-        if counted and p.seq >= 0:
-            counts[f"rows_{p.table}"] += p.rows
         batch.append(p.as_row())
         size += len(p.data)
         if size >= PART_BYTES:
@@ -290,10 +286,6 @@ def _part_batches(parts: Iterator[Part], counts: Counter[str]) -> Iterator[list[
             batch, size = [], 0
     if batch:
         yield batch
-
-
-def _first_column(table: str) -> str:
-    return dataclasses.fields(ROW_TABLES[table])[0].name
 
 
 def _write(
@@ -304,7 +296,7 @@ def _write(
 
 def _delete_stale(store: Store) -> None:
     """Delete every run but the current one (interrupted or superseded)."""
-    with store._session() as session:
+    with store.session() as session:
         runs = [r["run"] for r in session.run(q.STALE_RUNS)]
         for run in runs:
             for statement in q.DELETE_RUN:
@@ -338,7 +330,7 @@ def results_for(store: Store, snapshot: str | None) -> StoredRun | None:
 def iter_parts(store: Store, run: str, table: str | None = None) -> Iterator[Part]:
     """The stored parts of ``run`` (of one ``table``), ordered by table, part and column,
     fetched one at a time (a caller may stop early)."""
-    with store._session() as session:
+    with store.session() as session:
         listed = [r.data() for r in session.run(q.LIST_PARTS, run=run, table=table)]
         for p in listed:
             data = session.run(q.READ_PART_DATA, ids=[p["id"]]).single(strict=True)["data"]

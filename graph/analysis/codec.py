@@ -58,6 +58,7 @@ __all__ = [
     "encode",
     "iter_json_rows",
     "read_part",
+    "tables",
 ]
 
 #: bumped when the stored form changes: a reader finding another one recomputes
@@ -145,6 +146,11 @@ def encode(a: Analysis) -> Iterator[Part]:
             yield Part(table, "", seq, "json", len(chunk), _zip(dumps(chunk).encode()))
     for table, held in _row_tables(a).items():
         yield from _encode_rows(table, held)
+
+
+def tables(a: Analysis) -> dict[str, Any]:
+    """Every table of ``a`` by its stored name (the JSON tables, then the column tables)."""
+    return {**_json_tables(a), **_row_tables(a)}
 
 
 def _json_tables(a: Analysis) -> dict[str, Any]:

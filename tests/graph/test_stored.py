@@ -38,7 +38,7 @@ def load_and_store(store: Store, path: Path) -> Analysis:
 
 
 def rows(store: Store, query: str, **params: Any) -> list[dict[str, Any]]:
-    with store._session() as session:
+    with store.session() as session:
         return [r.data() for r in session.run(query, params)]
 
 
