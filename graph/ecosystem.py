@@ -14,6 +14,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -105,13 +106,11 @@ class Ecosystem:
     projection: Callable[[], Projection] | None = field(default=None, repr=False)
     spof: dict[tuple[str, str], SinglePoint] = field(default_factory=dict)
     trees: dict[str, SupplyTree] = field(default_factory=dict)
-    exposure_of: ExposuresByCompany | None = None
-    stake: dict[str, ExposureIndexEntry] = field(default_factory=dict)  # Risk Exposure Index
-    by_id: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # companies, sorted
     #: the largest revenue at stake of the whole ecosystem, when ``analysis`` holds a part
     top_stake: float | None = None
     _g: Projection | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _indexing: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def build(cls, g: Projection) -> Ecosystem:
@@ -139,11 +138,27 @@ class Ecosystem:
         if g is not None and not callable(g):
             eco._g = g
         eco.spof = {(s.product_id, s.node_id): s for s in a.single_points_of_failure}
-        eco.exposure_of = ExposuresByCompany.of(a.concentration.exposure)
-        eco.stake = {x.node_id: x for x in a.risk_exposure_index}
-        eco.by_id = sorted(ctx.companies.items())
         eco.built_seconds = time.perf_counter() - t
         return eco
+
+    # -- indexes made when first used (a dependency check needs none of them) ---------
+    @cached_property
+    def exposure_of(self) -> ExposuresByCompany:
+        """Each company's exposure rows."""
+        with self._indexing:
+            return ExposuresByCompany.of(self.analysis.concentration.exposure)
+
+    @cached_property
+    def stake(self) -> dict[str, ExposureIndexEntry]:
+        """The Risk Exposure Index by node."""
+        with self._indexing:
+            return {x.node_id: x for x in self.analysis.risk_exposure_index}
+
+    @cached_property
+    def by_id(self) -> list[tuple[str, dict[str, Any]]]:
+        """The companies, sorted by id."""
+        with self._indexing:
+            return sorted(self.ctx.companies.items())
 
     # -- facts -------------------------------------------------------------------------
     @property
@@ -218,7 +233,7 @@ class Ecosystem:
         self.company(company_id)
         e = self._node(company_id)
         rxi = self.stake.get(company_id)
-        shares = self.exposure_of.of_company(company_id) if self.exposure_of else {}
+        shares = self.exposure_of.of_company(company_id)
         ttr, assumed = self.ctx.recovery_days(company_id)
         products = []
         for p in sorted(self.context.model.products):

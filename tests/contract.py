@@ -1,6 +1,6 @@
 """The published JSON contract (``docs/analysis.schema.json``) as validators, and the
-readers a consumer of ``analyze --json`` (schema_version 2) writes: a column table's
-rows as objects, a row's evidence by its ``evidence_id``."""
+readers a consumer of ``analyze --json`` (schema_version 3) writes: a column table's
+rows as objects, a row's evidence by its ``evidence_id`` or its ``steps``."""
 
 from __future__ import annotations
 
@@ -47,6 +47,9 @@ def records(table: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def evidence_of(printed: dict[str, Any], row: dict[str, Any]) -> Any:
-    """The evidence ``row`` names by its ``evidence_id`` (None when it names none)."""
+    """The evidence ``row`` names: its steps (a single point of failure's indexes into
+    ``evidence_steps``), or the value of its ``evidence_id`` (None when it names none)."""
+    if "steps" in row:
+        return [printed["evidence_steps"][i] for i in row["steps"]]
     eid = row["evidence_id"]
     return None if eid is None else printed["evidence"][eid]

@@ -249,13 +249,12 @@ def _named(eco: Ecosystem, node_id: str) -> str:
 
 def _data_facts(eco: Ecosystem) -> dict[str, Any]:
     """Where the data comes from and when it was loaded."""
-    g = eco.g.graph
-    loaded = g.get("loaded_at")
+    loaded = eco.ctx.loaded_at
     periods = sorted({str(k.latest_period) for k in eco.analysis.coverage.kpis})
     return {
         "snapshot": eco.snapshot or "unknown",
         "loaded_at": _when(loaded) if loaded else "not recorded (read from files)",
-        "source": str(g.get("source") or ""),
+        "source": str(eco.ctx.source or ""),
         "kpi_period": periods[-1] if periods else "",
         "companies": len(eco.ctx.companies),
         "products": len(eco.analysis.products),

@@ -41,6 +41,9 @@ class Context:
     parent: dict[str, str] = field(default_factory=dict)  # company -> parent group
     #: provider -> the kinds of dependencies on it (``logistics``, ``software``...), sorted
     services: dict[str, list[str]] = field(default_factory=dict)
+    #: where the loaded data came from and when it was loaded (None when not recorded)
+    source: str | None = None
+    loaded_at: str | None = None
 
     @classmethod
     def from_projection(cls, g: Projection) -> Context:
@@ -73,6 +76,8 @@ class Context:
             goals=GoalGraph.build(model),
             parent=parent,
             services={c: sorted(k) for c, k in services.items()},
+            source=g.graph.get("source"),
+            loaded_at=g.graph.get("loaded_at"),
         )
 
     @classmethod
@@ -119,6 +124,8 @@ class Context:
             goals=GoalGraph.build(model),
             parent=parent,
             services={c: sorted(k) for c, k in services.items()},
+            source=c.source,
+            loaded_at=c.loaded_at,
         )
 
     # -- small helpers used by several analyses --------------------------------------

@@ -99,7 +99,7 @@ def as_api_items(printed: dict[str, Any], part: str, rows: Any) -> list[dict[str
         return list(rows)
     out = []
     for row in rows:
-        item = {k: v for k, v in row.items() if k != "evidence_id"}
+        item = {k: v for k, v in row.items() if k not in ("evidence_id", "steps")}
         item["evidence"] = evidence_of(printed, row)
         if part == "singlePoint":
             item["summary"] = " ".join(step["text"] for step in item["evidence"])

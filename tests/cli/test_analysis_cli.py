@@ -57,7 +57,7 @@ def test_analyze_prints_the_register_json_and_csv(loaded: dict[str, str], tmp_pa
     out = run("analyze", "--json", env=loaded)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)  # one JSON object, nothing else on stdout
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     spofs = {(s["product_id"], s["node_id"]) for s in data["single_points_of_failure"]}
     assert {("P-NX400", "TKS"), ("P-MS20", "SITE-FEINGUSS-SUHL")} <= spofs
     first = data["single_points_of_failure"][0]
@@ -67,9 +67,9 @@ def test_analyze_prints_the_register_json_and_csv(loaded: dict[str, str], tmp_pa
         "node_type",
         "path",
         "assumptions",
-        "evidence_id",
+        "steps",
     }
-    assert data["evidence"][first["evidence_id"]][0]["text"]  # its steps, written once
+    assert data["evidence_steps"][first["steps"][0]]["text"]  # its steps, written once
     assert data["register"][0]["rank"] == 1
 
     folder = tmp_path / "out"

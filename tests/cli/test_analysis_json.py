@@ -1,7 +1,7 @@
-"""``tierscope analyze --json`` (schema_version 2, docs/contracts.md) on the demo, as a
+"""``tierscope analyze --json`` (schema_version 3, docs/contracts.md) on the demo, as a
 user runs it: the filters keep what filtering the whole output in Python keeps, unknown
-filter values are refused in one line, each evidence value is written once, and following
-the ``evidence_id`` s gives back exactly the evidence of the in-memory analysis."""
+filter values are refused in one line, each evidence value and step is written once, and
+following the ``evidence_id`` s and ``steps`` gives back exactly the evidence of the in-memory analysis."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ ONLY_KEYS = {
     "evidence",
     "timings_seconds",
 }
-#: the keys whose rows carry an evidence_id
-WITH_EVIDENCE = ("register", "single_points_of_failure", "country_outages")
+#: the keys whose rows carry an evidence_id, and those whose rows name their steps
+WITH_EVIDENCE = ("register",)
+WITH_STEPS = ("single_points_of_failure", "country_outages")
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -73,7 +74,7 @@ def resolved(data: dict[str, Any], key: str) -> list[dict[str, Any]]:
     two outputs (whose ids need not agree) compare."""
     out = []
     for row in data[key]:
-        r = {k: v for k, v in row.items() if k != "evidence_id"}
+        r = {k: v for k, v in row.items() if k not in ("evidence_id", "steps")}
         r["evidence"] = evidence_of(data, row)
         out.append(r)
     return out
@@ -241,11 +242,17 @@ def test_each_evidence_value_is_written_once_and_every_id_resolves(
     whole: dict[str, Any],
 ) -> None:
     ids = [r["evidence_id"] for key in WITH_EVIDENCE for r in whole[key]]
-    assert None not in ids  # on the demo, every finding and failure has its evidence
+    assert None not in ids  # on the demo, every finding has its evidence
     assert set(ids) == set(whole["evidence"])  # every id resolves; no value is unnamed
     values = [json.dumps(v, sort_keys=True) for v in whole["evidence"].values()]
     assert len(set(values)) == len(values)  # no two ids name equal values
     assert len(whole["evidence"]) < len(ids)  # and the demo's rows do share some
+    # the steps: each written once, each named by some row, every index in range
+    named = [i for key in WITH_STEPS for r in whole[key] for i in r["steps"]]
+    assert set(named) == set(range(len(whole["evidence_steps"])))
+    steps = [json.dumps(v, sort_keys=True) for v in whole["evidence_steps"]]
+    assert len(set(steps)) == len(steps)
+    assert len(steps) < len(named)
 
 
 def test_following_the_evidence_ids_gives_back_the_analysis_evidence(

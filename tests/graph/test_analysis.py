@@ -196,7 +196,7 @@ def test_every_finding_has_a_sentence_and_evidence(demo: Analysis) -> None:
 
 def test_the_json_contract(demo: Analysis, store: Store, test_env: dict[str, str]) -> None:
     """``tierscope analyze --json`` on the demo, as a user runs it, meets the published
-    schema (docs/analysis.schema.json, schema_version 2) in every key, type and enum; the
+    schema (docs/analysis.schema.json, schema_version 3) in every key, type and enum; the
     schema is no formality: what breaks it, the old shapes of version 1 included, is
     refused."""
     import copy
@@ -215,7 +215,7 @@ def test_the_json_contract(demo: Analysis, store: Store, test_env: dict[str, str
     assert run.returncode == 0, run.stderr
     d = json.loads(run.stdout)
     assert problems(d) == []
-    assert d["schema_version"] == 2
+    assert d["schema_version"] == 3
     assert d["filters"] == {"only": [], "product": None, "min_severity": None}
     # every part of the contract is there and not empty, so each part was checked
     for key in ("products", "register", "single_points_of_failure", "country_outages"):
@@ -266,7 +266,9 @@ def test_the_json_contract(demo: Analysis, store: Store, test_env: dict[str, str
     assert broken(lambda b: b["register"][0].pop("evidence_id"))
     assert broken(lambda b: b["register"][0].update(evidence=evidence_of(d, first)))  # v1
     assert broken(lambda b: b["evidence"][first["evidence_id"]].update(path=7))
-    assert broken(lambda b: b["evidence"][spof["evidence_id"]][0].update(kind="maybe"))
+    assert broken(lambda b: b["evidence_steps"][spof["steps"][0]].update(kind="maybe"))
+    assert broken(lambda b: b["single_points_of_failure"][0].update(steps=["s1"]))
+    assert broken(lambda b: b["single_points_of_failure"][0].update(evidence_id="e1"))  # v2
     assert broken(lambda b: b["concentration"]["hhi"]["rows"][0].__setitem__(2, "guess"))
     assert broken(lambda b: b["concentration"]["hhi"]["rows"][0].pop())
     assert broken(lambda b: b["concentration"]["hhi"]["columns"].reverse())
