@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from tierscope.graph.analysis.run import Analysis, analyze
@@ -72,6 +73,14 @@ def analyse_and_store(store: Store, say: Callable[[str], None] = lambda _m: None
     return Results(run, analysis)
 
 
+def _read_for_checks(store: Store, run: StoredRun) -> Analysis:
+    """The stored analysis of ``run``, its single points of failure decoded (what every
+    dependency check reads; the rest is decoded when first read)."""
+    analysis = read_analysis(store, run)
+    analysis.single_points_of_failure  # noqa: B018 (decodes them now, in this thread)
+    return analysis
+
+
 def ecosystem(
     store: Store, recompute: bool = False, say: Callable[[str], None] = lambda _m: None
 ) -> Ecosystem:
@@ -81,8 +90,12 @@ def ecosystem(
     if found.analysis is not None and found.analysis.context is not None:
         ctx, analysis = found.analysis.context, found.analysis
     else:
-        ctx = read_context(store)
-        analysis = read_analysis(store, found.run)
+        # the stored results are read and their single points of failure decoded while
+        # this thread waits for the server's columns of the context
+        with ThreadPoolExecutor(1, thread_name_prefix="tierscope-results") as pool:
+            stored = pool.submit(_read_for_checks, store, found.run)
+            ctx = read_context(store)
+            analysis = stored.result()
     if ctx.snapshot != analysis.snapshot:  # a load ended in between: start again
         return ecosystem(store, recompute, say)
     return Ecosystem.of(ctx, analysis, lambda: read_projection(store))
