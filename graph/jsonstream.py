@@ -22,7 +22,10 @@ contract (``"schema_version": 2``, documented in ``docs/contracts.md``):
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -37,6 +40,8 @@ from tierscope.graph.errors import TierscopeError
 __all__ = ["SCHEMA_VERSION", "Filters", "write_json"]
 
 SCHEMA_VERSION = 3
+#: rows of a column table turned into Python values at once
+SLICE_ROWS = 20_000
 
 #: (key in the output, stored table) of the nested objects, in output order
 CONCENTRATION = (
@@ -95,24 +100,30 @@ Parts = Callable[[str], Iterator[Part]]
 
 
 class _Evidence:
-    """Evidence written once: each distinct value gets an id (``e1``, ``e2``, …)."""
+    """Evidence written once: each distinct value gets an id (``e1``, ``e2``, …).
 
-    def __init__(self) -> None:
-        self.ids: dict[str, str] = {}
+    The values wait in a temporary file, not in memory, until the object's end, and
+    only a digest of each is kept to recognise it again."""
+
+    def __init__(self, values: IO[str]) -> None:
+        self.ids: dict[bytes, str] = {}
+        self.values = values  # a temporary file
 
     def ref(self, value: Any) -> str | None:
         if value in (None, {}, []):
             return None
         text = dumps(value)
-        found = self.ids.get(text)
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        found = self.ids.get(digest)
         if found is None:
-            found = self.ids[text] = f"e{len(self.ids) + 1}"
+            found = self.ids[digest] = f"e{len(self.ids) + 1}"
+            self.values.write(f'{"," if len(self.ids) > 1 else ""}"{found}":{text}')
         return found
 
     def write(self, out: IO[str]) -> None:
         out.write("{")
-        for k, (text, eid) in enumerate(self.ids.items()):
-            out.write(f'{"," if k else ""}"{eid}":{text}')
+        self.values.seek(0)
+        shutil.copyfileobj(self.values, out, 1 << 20)
         out.write("}")
 
 
@@ -122,7 +133,13 @@ def write_json(out: IO[str], meta: dict[str, Any], parts: Parts, filters: Filter
     ``meta`` is the stored meta part; ``parts(table)`` yields the stored parts of
     one table in order.
     """
-    evidence = _Evidence()
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as values:
+        _write_json(out, meta, parts, filters, _Evidence(values))
+
+
+def _write_json(
+    out: IO[str], meta: dict[str, Any], parts: Parts, filters: Filters, evidence: _Evidence
+) -> None:
     products = meta["products"]
     if filters.product is not None:
         products = [p for p in products if p["product_id"] == filters.product]
@@ -249,15 +266,17 @@ def _columns(out: IO[str], table: str, parts: Iterator[Part], f: Filters) -> Non
         if len(chunk) < len(names):
             continue
         del pending[p.seq]
-        columns = [_plain(chunk[n]) for n in names]
-        keep = None
-        if f.product is not None and "product_id" in names:
-            keep = [v == f.product for v in columns[names.index("product_id")]]
-        for k, row in enumerate(zip(*columns, strict=True)):
-            if keep is not None and not keep[k]:
-                continue
-            out.write(("" if first else ",") + dumps(list(row)))
-            first = False
+        n = len(chunk[names[0]])
+        for start in range(0, n, SLICE_ROWS):  # as Python values a slice at a time
+            columns = [_plain(chunk[name][start : start + SLICE_ROWS]) for name in names]
+            keep = None
+            if f.product is not None and "product_id" in names:
+                keep = [v == f.product for v in columns[names.index("product_id")]]
+            for k, row in enumerate(zip(*columns, strict=True)):
+                if keep is not None and not keep[k]:
+                    continue
+                out.write(("" if first else ",") + dumps(list(row)))
+                first = False
     out.write("]}")
 
 

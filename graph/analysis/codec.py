@@ -71,7 +71,7 @@ __all__ = [
 FORMAT = 2
 #: rows of a JSON table per part, and rows of a column table per part
 JSON_ROWS = 2_000
-COLUMN_ROWS = 1_000_000
+COLUMN_ROWS = 200_000
 
 #: table -> dataclass of its rows, stored as JSON rows
 JSON_TABLES: dict[str, type] = {
