@@ -5,10 +5,13 @@ reader starts from its results instead of recomputing them. :func:`encode`
 cuts it into :class:`Part` s of bounded size: the long column tables
 (:class:`~tierscope.graph.analysis.results.Rows`: HHIs, exposures, hidden
 concentration) one column at a time as raw little-endian numbers or integer
-codes, everything else as JSON rows, each part compressed. :func:`decode`
-rebuilds the same dataclasses; a finding's sentence and evidence and a single
-point of failure's explanation come back as the stored text (they were derived
-lazily from the analysis' indexes, which a reader does not have).
+codes, everything else as JSON rows, each part compressed. The single points of
+failure name their evidence steps by index into one table of distinct steps
+(:data:`STEPS`). :func:`decode` gives back the same dataclasses, each part of
+the analysis decoded when first read (:class:`StoredAnalysis`); a finding's
+sentence and evidence and a single point of failure's explanation come back as
+the stored text (they were derived lazily from the analysis' indexes, which a
+reader does not have).
 
 Only JSON and plain numbers are stored, never pickles: a value read from the
 database is data, not code. ``decode(encode(a)).to_dict() == a.to_dict()``.
