@@ -32,14 +32,12 @@ from tierscope.graph.analysis.scenarios import (
     run_scenario,
 )
 from tierscope.graph.analysis.spof import SinglePoint
+from tierscope.graph.bounds import MAX_DEPTH, MAX_NODES
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.projection import Projection
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "Ecosystem", "UnknownId"]
 
-#: neighbourhoods go at most this many hops out and list at most this many nodes
-MAX_DEPTH = 4
-MAX_NODES = 2000
 #: the supply tree lists at most this many links
 MAX_TREE_LINKS = 5000
 

@@ -27,9 +27,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
-
 from tierscope.graph.config import Neo4jSettings, tierscope_home
 from tierscope.graph.errors import LocalServerError
 from tierscope.graph.provision import (
@@ -260,6 +257,10 @@ class LocalServer:
         )
 
     def _version(self) -> str | None:
+        # the driver takes half a second to import: only what talks to the server loads it
+        from neo4j import GraphDatabase
+        from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
         settings = self.settings()
         try:
             with GraphDatabase.driver(

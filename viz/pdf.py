@@ -14,7 +14,11 @@ from pathlib import Path
 
 from tierscope.graph.errors import TierscopeError
 
-__all__ = ["CHROMIUM", "FLAGS", "PdfError", "chromium_path", "print_pdf"]
+__all__ = ["CHROMIUM", "FLAGS", "PAPERS", "PdfError", "chromium_path", "print_pdf"]
+
+#: paper sizes the report prints on (CSS ``@page`` sizes; here, not in viz/report.py,
+#: so that ``tierscope report --help`` names them without importing the report's stack)
+PAPERS = {"a4": "A4", "letter": "letter"}
 
 #: where Debian installs Chromium; ``TIERSCOPE_CHROMIUM`` overrides it
 CHROMIUM = "/usr/bin/chromium"

@@ -28,11 +28,10 @@ from tierscope.viz.charts import (
     revenue_chart,
 )
 from tierscope.viz.page import render
+from tierscope.viz.pdf import PAPERS
 
 __all__ = ["PAPERS", "Headline", "RiskCard", "headlines", "report_html", "what_to_do"]
 
-#: paper sizes the report prints on (CSS ``@page`` sizes)
-PAPERS = {"a4": "A4", "letter": "letter"}
 TOP_RISKS = 10
 CHAIN_VIEWS = 4
 

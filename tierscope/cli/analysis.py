@@ -5,31 +5,24 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from tierscope.cli import blocks
 from tierscope.cli.common import cell, console, err, handle_errors, open_store, split_ids
-from tierscope.graph import csvsafe
-from tierscope.graph.analysis.codec import read_part
-from tierscope.graph.analysis.finding import Finding
-from tierscope.graph.analysis.results import dumps
-from tierscope.graph.analysis.run import Analysis
-from tierscope.graph.analysis.scenarios import Scenario, UnknownFailure, run_scenario
-from tierscope.graph.current import results
 from tierscope.graph.errors import TierscopeError
-from tierscope.graph.jsonstream import Filters, write_json
-from tierscope.graph.reading import read_context
-from tierscope.graph.store import Store
-from tierscope.graph.stored import (
-    StoredRun,
-    iter_parts,
-    read_analysis,
-    read_meta,
-    read_register,
-)
+
+# The commands import the analyses, the store and pandas when they run, not when the
+# CLI starts (tests/cli/test_startup.py).
+if TYPE_CHECKING:
+    from tierscope.graph.analysis.finding import Finding
+    from tierscope.graph.analysis.run import Analysis
+    from tierscope.graph.analysis.scenarios import Scenario
+    from tierscope.graph.jsonstream import Filters
+    from tierscope.graph.store import Store
+    from tierscope.graph.stored import StoredRun
 
 __all__ = ["Headline", "analyze_command", "print_register", "scenario_command"]
 
@@ -75,6 +68,10 @@ def analyze_command(
     On a terminal the register is a table; into a pipe or a file, one block per
     finding with its sentence whole on one line (FORCE_COLOR=1 asks for the table).
     """
+    from tierscope.graph.current import results
+    from tierscope.graph.jsonstream import Filters, write_json
+    from tierscope.graph.stored import iter_parts, read_analysis, read_meta, read_register
+
     with handle_errors(), open_store() as store:
         with err.status("Reading the results…"):
             found = results(store, recompute, say=lambda m: err.print(m, markup=False))
@@ -98,6 +95,9 @@ def analyze_command(
 
 
 def _count_register(store: Store, run: StoredRun, filters: Filters) -> int:
+    from tierscope.graph.analysis.codec import read_part
+    from tierscope.graph.stored import iter_parts
+
     return sum(
         1
         for p in iter_parts(store, run.run, "register")
@@ -130,6 +130,8 @@ class Headline:
 
 def write_csv(result: Analysis, folder: Path) -> list[Path]:
     """One CSV file per table of ``result`` in ``folder``, every cell safe to open."""
+    from tierscope.graph import csvsafe
+
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for name, df in result.frames().items():
@@ -198,6 +200,10 @@ def scenario_command(
     ] = False,
 ) -> None:
     """Fail companies, sites or whole countries for D days: what stops, when, and what it costs."""
+    from tierscope.graph.analysis.results import dumps
+    from tierscope.graph.analysis.scenarios import UnknownFailure, run_scenario
+    from tierscope.graph.reading import read_context
+
     with handle_errors(), open_store() as store:
         ids, countries = split_ids(fail), split_ids(country)
         if not ids and not countries:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,8 +12,9 @@ from rich.markup import escape
 
 from tierscope.cli.blocks import printable
 from tierscope.graph.errors import BundleError, TierscopeError
-from tierscope.graph.localdb import ensure_database
-from tierscope.graph.store import Store
+
+if TYPE_CHECKING:
+    from tierscope.graph.store import Store
 
 __all__ = ["cell", "console", "err", "handle_errors", "open_store", "split_ids", "state"]
 
@@ -67,6 +69,10 @@ def handle_errors() -> Iterator[None]:
 
 def open_store(connect_timeout: float = 30.0) -> Store:
     """A store on ``NEO4J_URI``, or on the local server (started now if it is not running)."""
+    # imported here: the driver is half of what start-up would cost (tests/cli/test_startup.py)
+    from tierscope.graph.localdb import ensure_database
+    from tierscope.graph.store import Store
+
     settings = ensure_database(start=True, log=lambda m: err.print(m, markup=False))
     store = Store(settings, connect_timeout=connect_timeout)
     try:

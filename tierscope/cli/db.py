@@ -8,7 +8,7 @@ from tierscope.cli.common import console, err, handle_errors
 from tierscope.cli.crash import ReportingGroup
 from tierscope.graph.config import Neo4jSettings
 from tierscope.graph.errors import LocalServerError
-from tierscope.graph.localdb import LocalServer
+from tierscope.graph.localdb import LocalServer  # light: it loads the driver to probe only
 
 app = typer.Typer(
     cls=ReportingGroup,

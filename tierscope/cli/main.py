@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from tierscope import __version__
@@ -24,15 +16,14 @@ from tierscope.cli.common import cell, console, err, handle_errors, open_store, 
 from tierscope.cli.crash import ReportingGroup
 from tierscope.cli.report import report_command
 from tierscope.cli.serve import serve_command
-from tierscope.graph.current import Results, analyse_and_store
-from tierscope.graph.mapping import total_rows
-from tierscope.graph.projection import read_projection
-from tierscope.graph.store import LoadSummary, Store
-from tierscope.graph.stored import read_analysis, results_for
-from tierscope.graph.summary import EcosystemSummary, summarize
-from tierscope.loaders.bundle import demo_bundle_path, read_valid_bundle
-from tierscope.loaders.read import read_bundle
-from tierscope.loaders.validate import check_bundle
+
+# Each command imports the core it uses (the store and its driver, the loaders, the
+# analyses, pandas, networkx) when it runs: `tierscope --version`, `--help` and every
+# command start without them (tests/cli/test_startup.py).
+if TYPE_CHECKING:
+    from tierscope.graph.current import Results
+    from tierscope.graph.store import LoadSummary, Store
+    from tierscope.graph.summary import EcosystemSummary
 
 app = typer.Typer(
     name="tierscope",
@@ -77,6 +68,9 @@ def main(
 @app.command()
 def validate(path: BundlePath) -> None:
     """Check a bundle and report every problem at once (exit 1 if there is any)."""
+    from tierscope.loaders.read import read_bundle
+    from tierscope.loaders.validate import check_bundle
+
     with handle_errors():
         with err.status("Validating…"):
             raw = read_bundle(path)
@@ -90,6 +84,18 @@ def validate(path: BundlePath) -> None:
 
 
 def _load(store: Store, path: Path) -> LoadSummary:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from tierscope.graph.mapping import total_rows
+    from tierscope.loaders.bundle import read_valid_bundle
+
     with err.status(f"Validating {path}…"):
         records, snapshot = read_valid_bundle(path)
     with Progress(
@@ -121,6 +127,9 @@ AnalyseOnLoad = Annotated[
 def _store_results(store: Store) -> Results:
     """The loaded snapshot's results: already stored (the same bundle loaded again), or
     analysed and stored now."""
+    from tierscope.graph.current import Results, analyse_and_store
+    from tierscope.graph.stored import results_for
+
     state = store.require_complete()
     stored = results_for(store, state.snapshot)
     if stored is not None:
@@ -151,6 +160,9 @@ def summary(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Describe the ecosystem loaded in Neo4j."""
+    from tierscope.graph.projection import read_projection
+    from tierscope.graph.summary import summarize
+
     with handle_errors(), open_store() as store:
         _print_summary(summarize(read_projection(store)), as_json)
 
@@ -160,6 +172,11 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Start Neo4j if needed, load the bundled demo ecosystem and summarise it."""
+    from tierscope.graph.projection import read_projection
+    from tierscope.graph.stored import read_analysis
+    from tierscope.graph.summary import summarize
+    from tierscope.loaders.bundle import demo_bundle_path
+
     with handle_errors(), open_store() as store:
         path = demo_bundle_path()
         result = _load(store, path)

@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 
 from tierscope.cli.common import err, handle_errors, open_store
-from tierscope.graph.current import ecosystem
 from tierscope.graph.errors import TierscopeError
-from tierscope.viz.pdf import print_pdf
-from tierscope.viz.report import PAPERS, report_html
+from tierscope.viz.pdf import PAPERS, print_pdf
 
 __all__ = ["report_command"]
 
@@ -35,6 +33,10 @@ def report_command(
     with handle_errors():
         if paper.lower() not in PAPERS:
             raise TierscopeError(f"--paper {paper!r} is not one of {', '.join(PAPERS)}")
+    # imported when the command runs: the report's stack is most of start-up otherwise
+    from tierscope.graph.current import ecosystem
+    from tierscope.viz.report import report_html
+
     with handle_errors(), open_store() as store:
         with err.status("Reading the ecosystem and its results…"):
             eco = ecosystem(store, say=lambda m: err.print(m, markup=False))

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tierscope.cli.common import err, handle_errors, open_store, split_ids
 from tierscope.cli.crash import ReportingGroup
-from tierscope.graph.around import company_ecosystem
-from tierscope.graph.current import ecosystem, results
-from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem
-from tierscope.viz import views
-from tierscope.viz.network import NetworkView, network_html
+from tierscope.graph.bounds import MAX_DEPTH
+
+# The commands import the ecosystem, its analyses and the HTML views when they run,
+# not when the CLI starts (tests/cli/test_startup.py).
+if TYPE_CHECKING:
+    from tierscope.graph.ecosystem import Ecosystem
+    from tierscope.viz.network import NetworkView
 
 app = typer.Typer(
     cls=ReportingGroup,
@@ -35,6 +37,8 @@ class Direction(StrEnum):
 
 
 def _run(output: Path, make: Callable[[Ecosystem], NetworkView]) -> None:
+    from tierscope.graph.current import ecosystem
+
     with handle_errors(), open_store() as store:
         with err.status("Reading the ecosystem and its results…"):
             eco = ecosystem(store, say=lambda m: err.print(m, markup=False))
@@ -42,6 +46,8 @@ def _run(output: Path, make: Callable[[Ecosystem], NetworkView]) -> None:
 
 
 def _write(output: Path, view: NetworkView) -> None:
+    from tierscope.viz.network import network_html
+
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(network_html(view), encoding="utf-8")
     err.print(
@@ -52,6 +58,8 @@ def _write(output: Path, view: NetworkView) -> None:
 @app.command("overview")
 def overview_command(output: Output) -> None:
     """Every company in tier layers, coloured by risk or segment (grouped when very large)."""
+    from tierscope.viz import views
+
     _run(output, views.overview)
 
 
@@ -65,6 +73,10 @@ def company_command(
     ] = Direction.both,
 ) -> None:
     """A company's suppliers (upstream) and buyers (downstream) to a chosen depth."""
+    from tierscope.graph.around import company_ecosystem
+    from tierscope.graph.current import results
+    from tierscope.viz import views
+
     with handle_errors(), open_store() as store:
         with err.status("Reading the company and what is around it…"):
             found = results(store, say=lambda m: err.print(m, markup=False))
@@ -79,6 +91,8 @@ def product_command(
     max_tier: Annotated[int, typer.Option(min=1, max=10, help="Deepest tier drawn.")] = 3,
 ) -> None:
     """A product's supply tree with its single points of failure and their evidence."""
+    from tierscope.viz import views
+
     _run(output, lambda eco: views.product(eco, product_id, max_tier))
 
 
@@ -98,10 +112,14 @@ def scenario_command(
     ] = 30.0,
 ) -> None:
     """What failed, which products stop, and after how many days."""
+    from tierscope.viz import views
+
     _run(output, lambda eco: views.scenario(eco, split_ids(fail), split_ids(country), days))
 
 
 @app.command("people")
 def people_command(output: Output) -> None:
     """Sponsors and contacts against the partners they cover, coverage gaps marked."""
+    from tierscope.viz import views
+
     _run(output, views.people)
