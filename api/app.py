@@ -48,11 +48,14 @@ header, and an unexpected error (500) names it in `request_id`.
 """
 
 
-def create_app(settings: ApiSettings, store: Store) -> FastAPI:
-    """The app over ``store``; the caller owns the store (and closes it)."""
+def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None) -> FastAPI:
+    """The app over ``store``; the caller owns the store (and closes it). ``engine``:
+    one made (and warming) already, as ``tierscope serve`` does before importing the
+    server."""
     keys = settings.keys()
 
-    engine = Engine(store, settings.freshness_seconds)
+    if engine is None:
+        engine = Engine(store, settings.freshness_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -37,6 +37,7 @@ class Engine:
         self._checked = float("-inf")  # monotonic time of the last successful check
         self._lock = threading.Lock()
         self.writing = threading.Lock()  # one import at a time
+        self._warming: threading.Thread | None = None
 
     async def fresh(self) -> Ecosystem:
         """:meth:`current` for the event loop: at once while the results are fresh, else
@@ -66,7 +67,10 @@ class Engine:
     def warm(self) -> threading.Thread:
         """Read the ecosystem and its stored results in a thread now, so that the first
         request finds them ready (or waits only for the rest of the read); a failure is
-        logged and left to the first request to meet again."""
+        logged and left to the first request to meet again. Warming again while it
+        warms returns the same thread."""
+        if self._warming is not None and self._warming.is_alive():
+            return self._warming
 
         def run() -> None:
             try:
@@ -76,6 +80,7 @@ class Engine:
 
         thread = threading.Thread(target=run, name="tierscope-warm", daemon=True)
         thread.start()
+        self._warming = thread
         return thread
 
     @property

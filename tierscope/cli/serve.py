@@ -23,9 +23,6 @@ def serve_command(
     ] = "info",
 ) -> None:
     """Serve the HTTP API under /v1 (docs at /docs). Keys: TIERSCOPE_API_KEYS."""
-    import uvicorn
-
-    from tierscope.api.app import create_app
     from tierscope.api.settings import ApiSettings
 
     with handle_errors():
@@ -42,8 +39,17 @@ def serve_command(
             raise TierscopeError("TIERSCOPE_FRESHNESS_SECONDS must be >= 0")
         store = open_store(connect_timeout=3.0)  # an outage answers 503 quickly
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # the ecosystem is read (mostly waiting for the server) while the server's modules load
+    from tierscope.api.engine import Engine
+
+    engine = Engine(store, settings.freshness_seconds)
+    engine.warm()
+    import uvicorn
+
+    from tierscope.api.app import create_app
+
     try:
         err.print(f"tierscope API on http://{host}:{port}/v1 (docs: /docs)", markup=False)
-        uvicorn.run(create_app(settings, store), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(settings, store, engine), host=host, port=port, log_level=log_level)
     finally:
         store.close()
