@@ -1,8 +1,9 @@
 """The Cypher of the stored results (:mod:`tierscope.graph.stored`), as named constants.
 
-Every element a run writes carries its ``run`` id and ``snapshot``; the run's
-``(:Summary)`` node says whether it is ``complete`` and which run is
-``current``. The schema is documented in ``docs/results.md``.
+Every node a run writes, and every relationship but a finding's ``ABOUT`` and
+``STOPS`` (they go with their finding), carries its ``run`` id; the findings and
+single points of failure its ``snapshot`` too. The run's ``(:Summary)`` node holds
+the snapshot, says whether the run is ``complete`` and which run is ``current``. The schema is documented in ``docs/results.md``.
 """
 
 from __future__ import annotations
@@ -58,9 +59,9 @@ WRITE_FINDINGS: LiteralString = (
     "severity: c[2][i], subject_id: c[3][i], subject_type: c[4][i], sentence: c[5][i], "
     "revenue_at_stake: c[6][i], products: c[7][i]}) "
     "WITH f, c[8][i] AS about, c[9][i] AS stops "
-    "CALL (f, about) { MATCH (s) WHERE elementId(s) = about CREATE (f)-[:ABOUT {run: $run}]->(s) } "
+    "CALL (f, about) { MATCH (s) WHERE elementId(s) = about CREATE (f)-[:ABOUT]->(s) } "
     "CALL (f, stops) { UNWIND stops AS pid MATCH (p) WHERE elementId(p) = pid "
-    "CREATE (f)-[:STOPS {run: $run}]->(p) }"
+    "CREATE (f)-[:STOPS]->(p) }"
 )
 
 #: columns: node element id, product element id, revenue at stake
@@ -73,7 +74,7 @@ WRITE_SPOFS: LiteralString = (
 #: columns in the order of stored.HHI_COLUMNS (buyer and item as element ids)
 WRITE_HHI: LiteralString = (
     _ROWS + "MATCH (b) WHERE elementId(b) = c[0][i] MATCH (p) WHERE elementId(p) = c[1][i] "
-    "CREATE (b)-[:BUYS {run: $run, snapshot: $snapshot, basis: c[2][i], suppliers: c[3][i], "
+    "CREATE (b)-[:BUYS {run: $run, basis: c[2][i], suppliers: c[3][i], "
     "hhi: c[4][i], country_hhi: c[5][i], group_hhi: c[6][i], top_supplier: c[7][i], "
     "top_share: c[8][i], top_country: c[9][i], top_country_share: c[10][i], "
     "highly_concentrated: c[11][i]}]->(p)"
@@ -81,14 +82,14 @@ WRITE_HHI: LiteralString = (
 #: columns in the order of stored.EXPOSURE_COLUMNS (company and product as element ids)
 WRITE_EXPOSURE: LiteralString = (
     _ROWS + "MATCH (n) WHERE elementId(n) = c[0][i] MATCH (p) WHERE elementId(p) = c[1][i] "
-    "CREATE (n)-[:EXPOSURE {run: $run, snapshot: $snapshot, exposure: c[2][i], tier: c[3][i], "
+    "CREATE (n)-[:EXPOSURE {run: $run, exposure: c[2][i], tier: c[3][i], "
     "item_id: c[4][i]}]->(p)"
 )
 #: columns: country element id, product element id, share, item id, items, enters below
 #: tier 1
 WRITE_COUNTRY_EXPOSURE: LiteralString = (
     _ROWS + "MATCH (n) WHERE elementId(n) = c[0][i] MATCH (p) WHERE elementId(p) = c[1][i] "
-    "CREATE (n)-[:EXPOSURE {run: $run, snapshot: $snapshot, share: c[2][i], item_id: c[3][i], "
+    "CREATE (n)-[:EXPOSURE {run: $run, share: c[2][i], item_id: c[3][i], "
     "items: c[4][i], enters_below_tier_1: c[5][i]}]->(p)"
 )
 
@@ -124,14 +125,16 @@ READ_PART_DATA: LiteralString = (
 #: The relationships are found by a scan of their type (no index on ``run``: keeping one
 #: costs every write more than the scan costs the delete); a finding goes with its ABOUT
 #: and STOPS.
-DELETE_RUN: tuple[LiteralString, ...] = (
-    "MATCH (f:Finding) WHERE f.run IN $runs "
+DELETE_RUN: dict[str, LiteralString] = {
+    "findings": "MATCH (f:Finding) WHERE f.run IN $runs "
     "CALL (f) { DETACH DELETE f } IN TRANSACTIONS OF 20000 ROWS",
-    "MATCH (p:ResultPart) WHERE p.run IN $runs CALL (p) { DELETE p } IN TRANSACTIONS OF 200 ROWS",
-    "MATCH ()-[r:SINGLE_POINT_OF_FAILURE_FOR]->() WHERE r.run IN $runs "
+    "parts": "MATCH (p:ResultPart) WHERE p.run IN $runs "
+    "CALL (p) { DELETE p } IN TRANSACTIONS OF 200 ROWS",
+    "single_points_of_failure": "MATCH ()-[r:SINGLE_POINT_OF_FAILURE_FOR]->() "
+    "WHERE r.run IN $runs CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
+    "hhi": "MATCH ()-[r:BUYS]->() WHERE r.run IN $runs "
     "CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
-    "MATCH ()-[r:BUYS]->() WHERE r.run IN $runs CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
-    "MATCH ()-[r:EXPOSURE]->() WHERE r.run IN $runs "
+    "exposure": "MATCH ()-[r:EXPOSURE]->() WHERE r.run IN $runs "
     "CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
-    "MATCH (s:Summary) WHERE s.run IN $runs DELETE s",
-)
+    "summary": "MATCH (s:Summary) WHERE s.run IN $runs DELETE s",
+}

@@ -7,14 +7,16 @@ as a *run*, in two forms:
   ``(:Finding)`` per register row ``-[:ABOUT]->`` its subject and ``-[:STOPS]->``
   the products it names; ``SINGLE_POINT_OF_FAILURE_FOR`` from each company, site
   or ``(:Country)`` to the products it alone stops; ``BUYS`` from each buyer to
-  each item it sources, carrying the HHIs; ``EXPOSURE`` from each company and
-  country to each product, carrying its share; the headline numbers on the
-  run's ``(:Summary)``;
+  each item it sources, carrying the HHIs; ``EXPOSURE`` from each country to
+  each product, and from each company at least half of a product's supply
+  passes through (:data:`MIRRORED_EXPOSURE`), carrying its share; the headline
+  numbers on the run's ``(:Summary)``;
 * for tierscope's own readers: the whole analysis as ``(:ResultPart)`` nodes
   (:mod:`~tierscope.graph.analysis.codec`), read back in a second or two instead
   of recomputed.
 
-All-or-nothing like the load: everything is stamped with the run, and the run
+All-or-nothing like the load: everything is stamped with the run (a finding's
+``ABOUT`` and ``STOPS`` through their finding), and the run
 becomes ``current`` in one transaction at its very end, after which the runs
 before it are deleted. A process killed while writing leaves the previous run
 current and whole; the next write deletes the pieces of the interrupted one.
@@ -25,12 +27,14 @@ current ``Summary``.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from itertools import chain
+from typing import Any, LiteralString, TypeVar
 
 import neo4j
 import numpy as np
@@ -46,6 +50,7 @@ from tierscope.graph.analysis.codec import (
     read_part,
     tables,
 )
+from tierscope.graph.analysis.exposure import MAJORITY
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import Rows, jsonable
 from tierscope.graph.analysis.run import Analysis
@@ -113,10 +118,13 @@ def write_results(
     seconds: dict[str, float] = defaultdict(float)
     with store.session() as session:
         session.run(q.BEGIN_RUN, run=run, snapshot=snapshot, format=FORMAT).consume()
+        # the parts are encoded in a thread of their own from the start (it takes the
+        # longest in Python) while the server writes the Cypher mirror, and written last
+        parts = _in_background(lambda: list(_batches(analysis, counts)))
         t = time.perf_counter()
         ids = _node_ids(session, analysis)
         seconds["node_ids"] = time.perf_counter() - t
-        for what, query, rows in prefetched(_batches(analysis, ids, counts)):
+        for what, query, rows in chain(prefetched(_mirror_batches(analysis, ids, counts)), parts()):
             t = time.perf_counter()
             session.execute_write(_write, query, rows, run=run, snapshot=snapshot)
             seconds[what] += time.perf_counter() - t
@@ -124,12 +132,40 @@ def write_results(
                 progress(what)
         session.run(q.COMPLETE_RUN, run=run, summary=headline(analysis, counts)).consume()
     t = time.perf_counter()
-    _delete_stale(store)
+    for what, took in _delete_stale(store).items():
+        seconds[f"delete_previous_{what}"] = took
     seconds["delete_previous"] = time.perf_counter() - t
     return WriteSummary(run, time.perf_counter() - started, dict(counts), dict(seconds))
 
 
 Write = tuple[str, LiteralString, list[Any]]
+T = TypeVar("T")
+
+
+def _in_background(make: Callable[[], T]) -> Callable[[], T]:
+    """Start ``make()`` in a (daemon) thread now; the function returned waits for its
+    result (or raises its exception)."""
+    out: list[T] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            out.append(make())
+        except BaseException as e:  # raised in the caller
+            failed.append(e)
+
+    worker = threading.Thread(target=work, name="tierscope-parts", daemon=True)
+    worker.start()
+
+    def result() -> T:
+        worker.join()
+        if failed:
+            raise failed[0]
+        return out[0]
+
+    return result
+
+
 #: element ids by node kind ("company", "item", "site", "person", "country") and key
 Ids = dict[str, dict[str, str]]
 
@@ -151,17 +187,23 @@ def _node_ids(session: neo4j.Session, a: Analysis) -> Ids:
     return out
 
 
-def _batches(a: Analysis, ids: Ids, counts: Counter[str]) -> Iterator[Write]:
-    """Every write of a run: (what, query, columns), each at most :data:`BATCH` rows."""
+def _batches(a: Analysis, counts: Counter[str]) -> Iterator[Write]:
+    """The writes of a run's parts: (what, query, rows)."""
     for name, table in tables(a).items():
         counts[f"rows_{name}"] = len(table)
     for rows in _part_batches(encode(a)):
         yield "parts", q.WRITE_PARTS, rows
+
+
+def _mirror_batches(a: Analysis, ids: Ids, counts: Counter[str]) -> Iterator[Write]:
+    """The writes of a run's Cypher mirror: (what, query, columns), each at most
+    :data:`BATCH` rows."""
     yield from _chunks("findings", q.WRITE_FINDINGS, _finding_columns(a, ids), counts)
     yield from _chunks("single_points_of_failure", q.WRITE_SPOFS, _spof_columns(a, ids), counts)
     c = a.concentration
     yield from _chunks("hhi", q.WRITE_HHI, _table_columns(c.hhi, HHI_COLUMNS, ids), counts)
-    exposure = _table_columns(c.exposure, EXPOSURE_COLUMNS, ids)
+    material = c.exposure.column("exposure") >= MIRRORED_EXPOSURE
+    exposure = _table_columns(c.exposure, EXPOSURE_COLUMNS, ids, material)
     yield from _chunks("exposure", q.WRITE_EXPOSURE, exposure, counts)
     peaks = _country_peaks(c.country_exposure, ids)
     yield from _chunks("country_exposure", q.WRITE_COUNTRY_EXPOSURE, peaks, counts)
@@ -183,6 +225,12 @@ HHI_COLUMNS = (
     "highly_concentrated",
 )
 EXPOSURE_COLUMNS = ("company_id", "product_id", "exposure", "tier", "item_id")
+#: the companies' EXPOSURE relationships mirror the exposures at least this large (at
+#: least half of the product's supply passes through the company: the threshold of
+#: hidden concentration); the whole table is in the parts (``analyze --json``/``--csv``).
+#: A 100,000-company analysis has a million exposures, a tenth of them this large:
+#: writing (and later deleting) all of them took the server minutes.
+MIRRORED_EXPOSURE = MAJORITY
 
 
 def _chunks(
@@ -226,9 +274,12 @@ def _spof_columns(a: Analysis, ids: Ids) -> list[list[Any]]:
     ]
 
 
-def _table_columns(rows: Rows[Any], names: tuple[str, ...], ids: Ids) -> list[list[Any]]:
+def _table_columns(
+    rows: Rows[Any], names: tuple[str, ...], ids: Ids, keep: np.ndarray | None = None
+) -> list[list[Any]]:
     """A column table as lists (in the order of ``names``), its first two columns (a
-    company, an item) as element ids; rows whose nodes are missing are left out."""
+    company, an item) as element ids; only the rows ``keep`` says (all when None) whose
+    nodes are there."""
     columns: list[np.ndarray] = []
     for n, kind in zip(names, ("company", "item", *[None] * len(names)), strict=False):
         if kind is not None:
@@ -241,6 +292,8 @@ def _table_columns(rows: Rows[Any], names: tuple[str, ...], ids: Ids) -> list[li
         else:
             columns.append(rows.column(n))
     found = (columns[0] != None) & (columns[1] != None)  # noqa: E711 (elementwise)
+    if keep is not None:
+        found &= keep
     if not found.all():
         columns = [c[found] for c in columns]
     return [c.tolist() if c.dtype == object else jsonable(c.tolist()) for c in columns]
@@ -298,6 +351,9 @@ def headline(a: Analysis, counts: Counter[str] | dict[str, int]) -> dict[str, An
     for table, n in counts.items():
         if table.startswith("rows_"):
             out[table] = n
+    # how many of the exposures (rows_exposure) have an EXPOSURE relationship
+    out["exposure_mirrored"] = counts.get("exposure", 0)
+    out["exposure_mirrored_at_least"] = MIRRORED_EXPOSURE
     return out
 
 
@@ -329,13 +385,18 @@ def _write(
     tx.run(query, rows=rows, **params).consume()
 
 
-def _delete_stale(store: Store) -> None:
-    """Delete every run but the current one (interrupted or superseded)."""
+def _delete_stale(store: Store) -> dict[str, float]:
+    """Delete every run but the current one (interrupted or superseded); the seconds
+    each kind of element took."""
+    seconds: dict[str, float] = {}
     with store.session() as session:
         runs = [r["run"] for r in session.run(q.STALE_RUNS)]
         if runs:
-            for statement in q.DELETE_RUN:
+            for what, statement in q.DELETE_RUN.items():
+                t = time.perf_counter()
                 session.run(statement, runs=runs).consume()
+                seconds[what] = time.perf_counter() - t
+    return seconds
 
 
 # -- reading ---------------------------------------------------------------------------
