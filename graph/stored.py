@@ -54,7 +54,7 @@ from tierscope.graph.analysis.exposure import MAJORITY
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import Rows, jsonable
 from tierscope.graph.analysis.run import Analysis
-from tierscope.graph.store import Store, prefetched
+from tierscope.graph.store import Store
 
 __all__ = [
     "StoredRun",
@@ -118,16 +118,24 @@ def write_results(
     seconds: dict[str, float] = defaultdict(float)
     with store.session() as session:
         session.run(q.BEGIN_RUN, run=run, snapshot=snapshot, format=FORMAT).consume()
-        # the parts are encoded in a thread of their own from the start (it takes the
-        # longest in Python) while the server writes the Cypher mirror, and written last
-        parts = _in_background(lambda: list(_batches(analysis, counts)))
         t = time.perf_counter()
         ids = _node_ids(session, analysis)
         seconds["node_ids"] = time.perf_counter() - t
-        for what, query, rows in chain(prefetched(_mirror_batches(analysis, ids, counts)), parts()):
+        t = time.perf_counter()
+        mirror = list(_mirror_batches(analysis, ids, counts))
+        seconds["mirror_batches"] = time.perf_counter() - t
+        # the parts are encoded (the longest in Python) while the server writes the
+        # mirror, and written last; started only now, since the encoder holds the
+        # interpreter for long stretches (it would starve the making of the batches)
+        parts = _in_background(lambda: list(_batches(analysis, counts)))
+        waited = time.perf_counter()
+        for what, query, rows in chain(mirror, _later(parts)):
             t = time.perf_counter()
+            # the time the server waited for the batch (made in Python)
+            seconds[f"{what}_batches"] += t - waited
             session.execute_write(_write, query, rows, run=run, snapshot=snapshot)
-            seconds[what] += time.perf_counter() - t
+            waited = time.perf_counter()
+            seconds[what] += waited - t
             if progress is not None:
                 progress(what)
         session.run(q.COMPLETE_RUN, run=run, summary=headline(analysis, counts)).consume()
@@ -140,6 +148,11 @@ def write_results(
 
 Write = tuple[str, LiteralString, list[Any]]
 T = TypeVar("T")
+
+
+def _later(make: Callable[[], list[Write]]) -> Iterator[Write]:
+    """The writes ``make`` gives, asked for only when the first is needed."""
+    yield from make()
 
 
 def _in_background(make: Callable[[], T]) -> Callable[[], T]:
