@@ -1,7 +1,6 @@
 """The Cypher of the stored results (:mod:`tierscope.graph.stored`), as named constants.
 
-Every node a run writes, and every relationship but a finding's ``ABOUT`` and
-``STOPS`` (they go with their finding), carries its ``run`` id; the findings and
+Every node and relationship a run writes carries its ``run`` id; the findings and
 single points of failure its ``snapshot`` too. The run's ``(:Summary)`` node holds
 the snapshot, says whether the run is ``complete`` and which run is ``current``. The schema is documented in ``docs/results.md``.
 """
@@ -59,9 +58,9 @@ WRITE_FINDINGS: LiteralString = (
     "severity: c[2][i], subject_id: c[3][i], subject_type: c[4][i], sentence: c[5][i], "
     "revenue_at_stake: c[6][i], products: c[7][i]}) "
     "WITH f, c[8][i] AS about, c[9][i] AS stops "
-    "CALL (f, about) { MATCH (s) WHERE elementId(s) = about CREATE (f)-[:ABOUT]->(s) } "
+    "CALL (f, about) { MATCH (s) WHERE elementId(s) = about CREATE (f)-[:ABOUT {run: $run}]->(s) } "
     "CALL (f, stops) { UNWIND stops AS pid MATCH (p) WHERE elementId(p) = pid "
-    "CREATE (f)-[:STOPS]->(p) }"
+    "CREATE (f)-[:STOPS {run: $run}]->(p) }"
 )
 
 #: columns: node element id, product element id, revenue at stake

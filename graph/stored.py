@@ -15,8 +15,7 @@ as a *run*, in two forms:
   (:mod:`~tierscope.graph.analysis.codec`), read back in a second or two instead
   of recomputed.
 
-All-or-nothing like the load: everything is stamped with the run (a finding's
-``ABOUT`` and ``STOPS`` through their finding), and the run
+All-or-nothing like the load: everything is stamped with the run, and the run
 becomes ``current`` in one transaction at its very end, after which the runs
 before it are deleted. A process killed while writing leaves the previous run
 current and whole; the next write deletes the pieces of the interrupted one.
