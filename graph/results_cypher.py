@@ -1,8 +1,8 @@
 """The Cypher of the stored results (:mod:`tierscope.graph.stored`), as named constants.
 
-Every element a run writes carries its ``run`` id and ``snapshot``; the run's
-``(:Summary)`` node says whether it is ``complete`` and which run is
-``current``. The schema is documented in ``docs/results.md``.
+Every node and relationship a run writes carries its ``run`` id; the findings and
+single points of failure its ``snapshot`` too. The run's ``(:Summary)`` node holds
+the snapshot, says whether the run is ``complete`` and which run is ``current``. The schema is documented in ``docs/results.md``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX finding_run IF NOT EXISTS FOR (n:Finding) ON (n.run)",
     "CREATE INDEX finding_subject IF NOT EXISTS FOR (n:Finding) ON (n.subject_id)",
     "CREATE INDEX result_part_run IF NOT EXISTS FOR (n:ResultPart) ON (n.run)",
-    "CREATE INDEX spof_run IF NOT EXISTS FOR ()-[r:SINGLE_POINT_OF_FAILURE_FOR]-() ON (r.run)",
-    "CREATE INDEX buys_run IF NOT EXISTS FOR ()-[r:BUYS]-() ON (r.run)",
-    "CREATE INDEX exposure_run IF NOT EXISTS FOR ()-[r:EXPOSURE]-() ON (r.run)",
-    "CREATE INDEX about_run IF NOT EXISTS FOR ()-[r:ABOUT]-() ON (r.run)",
+    # every relationship written would update these; a run's relationships are found
+    # by their type instead (DELETE_RUN), and a reader starts from its nodes
+    "DROP INDEX spof_run IF EXISTS",
+    "DROP INDEX buys_run IF EXISTS",
+    "DROP INDEX exposure_run IF EXISTS",
+    "DROP INDEX about_run IF EXISTS",
 )
 
 BEGIN_RUN: LiteralString = (
@@ -26,68 +28,68 @@ BEGIN_RUN: LiteralString = (
     "format: $format, started_at: datetime()})"
 )
 
+#: the internal ids of the nodes a run links to, by their key: read once, then every
+#: write finds its nodes by id (NodeByElementIdSeek) instead of through an index
+NODE_IDS: dict[str, LiteralString] = {
+    "company": "MATCH (n:Company) RETURN collect(n.id) AS keys, collect(elementId(n)) AS ids",
+    "item": "MATCH (n:Item) RETURN collect(n.id) AS keys, collect(elementId(n)) AS ids",
+    "site": "MATCH (n:Site) RETURN collect(n.id) AS keys, collect(elementId(n)) AS ids",
+    "person": "MATCH (n:Person) RETURN collect(n.id) AS keys, collect(elementId(n)) AS ids",
+}
+#: the countries a run names (created when new), with their internal ids
+COUNTRY_IDS: LiteralString = (
+    "UNWIND $codes AS code MERGE (c:Country {code: code}) "
+    "RETURN collect(code) AS keys, collect(elementId(c)) AS ids"
+)
+
 WRITE_PARTS: LiteralString = (
     "UNWIND $rows AS row CREATE (p:ResultPart {run: $run, table: row.table, column: row.column, "
     "seq: row.seq, codec: row.codec, rows: row.rows, data: row.data})"
 )
 
-_FINDING: LiteralString = (
-    "f.run = $run, f.snapshot = $snapshot, f.rank = row.rank, f.kind = row.kind, "
-    "f.severity = row.severity, f.subject_id = row.subject_id, "
-    "f.subject_type = row.subject_type, f.sentence = row.sentence, "
-    "f.revenue_at_stake = row.revenue_at_stake, f.products = row.products "
-)
-_STOPS: LiteralString = (
-    "WITH f, row CALL (f, row) { UNWIND row.products AS pid MATCH (i:Item {id: pid}) "
-    "CREATE (f)-[:STOPS {run: $run}]->(i) }"
-)
-#: findings by the label of their subject (``subject_type``); other subjects: no ABOUT
-WRITE_FINDINGS: dict[str, LiteralString] = {
-    "company": "UNWIND $rows AS row CREATE (f:Finding) SET " + _FINDING + "WITH f, row "
-    "OPTIONAL MATCH (s:Company {id: row.subject_id}) "
-    "CALL (f, s) { WITH * WHERE s IS NOT NULL CREATE (f)-[:ABOUT {run: $run}]->(s) } " + _STOPS,
-    "site": "UNWIND $rows AS row CREATE (f:Finding) SET " + _FINDING + "WITH f, row "
-    "OPTIONAL MATCH (s:Site {id: row.subject_id}) "
-    "CALL (f, s) { WITH * WHERE s IS NOT NULL CREATE (f)-[:ABOUT {run: $run}]->(s) } " + _STOPS,
-    "person": "UNWIND $rows AS row CREATE (f:Finding) SET " + _FINDING + "WITH f, row "
-    "OPTIONAL MATCH (s:Person {id: row.subject_id}) "
-    "CALL (f, s) { WITH * WHERE s IS NOT NULL CREATE (f)-[:ABOUT {run: $run}]->(s) } " + _STOPS,
-    "country": "UNWIND $rows AS row CREATE (f:Finding) SET " + _FINDING + "WITH f, row "
-    "MERGE (s:Country {code: row.subject_id}) CREATE (f)-[:ABOUT {run: $run}]->(s) " + _STOPS,
-    "other": "UNWIND $rows AS row CREATE (f:Finding) SET " + _FINDING + _STOPS,
-}
+#: the writes below take ``$rows`` as columns (one list per column, the rows at the same
+#: position), node ids as element ids: no per-row maps to build, pack and unpack
+_ROWS: LiteralString = "UNWIND range(0, size($rows[0]) - 1) AS i WITH $rows AS c, i "
 
-#: rows: [node id, product id, revenue at stake]
-_SPOF: LiteralString = (
-    "MATCH (p:Item {id: row[1]}) CREATE (n)-[:SINGLE_POINT_OF_FAILURE_FOR "
-    "{run: $run, snapshot: $snapshot, revenue_at_stake: row[2]}]->(p)"
+#: columns: rank, kind, severity, subject id, subject type, sentence, revenue at stake,
+#: products, the subject's element id (null: none), the products' element ids
+WRITE_FINDINGS: LiteralString = (
+    _ROWS + "CREATE (f:Finding {run: $run, snapshot: $snapshot, rank: c[0][i], kind: c[1][i], "
+    "severity: c[2][i], subject_id: c[3][i], subject_type: c[4][i], sentence: c[5][i], "
+    "revenue_at_stake: c[6][i], products: c[7][i]}) "
+    "WITH f, c[8][i] AS about, c[9][i] AS stops "
+    "CALL (f, about) { MATCH (s) WHERE elementId(s) = about CREATE (f)-[:ABOUT {run: $run}]->(s) } "
+    "CALL (f, stops) { UNWIND stops AS pid MATCH (p) WHERE elementId(p) = pid "
+    "CREATE (f)-[:STOPS {run: $run}]->(p) }"
 )
-WRITE_SPOFS: dict[str, LiteralString] = {
-    "company": "UNWIND $rows AS row MATCH (n:Company {id: row[0]}) " + _SPOF,
-    "site": "UNWIND $rows AS row MATCH (n:Site {id: row[0]}) " + _SPOF,
-    "country": "UNWIND $rows AS row MERGE (n:Country {code: row[0]}) WITH n, row " + _SPOF,
-}
 
-#: rows in the order of stored.HHI_COLUMNS
+#: columns: node element id, product element id, revenue at stake
+WRITE_SPOFS: LiteralString = (
+    _ROWS + "MATCH (n) WHERE elementId(n) = c[0][i] MATCH (p) WHERE elementId(p) = c[1][i] "
+    "CREATE (n)-[:SINGLE_POINT_OF_FAILURE_FOR {run: $run, snapshot: $snapshot, "
+    "revenue_at_stake: c[2][i]}]->(p)"
+)
+
+#: columns in the order of stored.HHI_COLUMNS (buyer and item as element ids)
 WRITE_HHI: LiteralString = (
-    "UNWIND $rows AS row MATCH (b:Company {id: row[0]}) MATCH (i:Item {id: row[1]}) "
-    "CREATE (b)-[:BUYS {run: $run, snapshot: $snapshot, basis: row[2], suppliers: row[3], "
-    "hhi: row[4], country_hhi: row[5], group_hhi: row[6], top_supplier: row[7], "
-    "top_share: row[8], top_country: row[9], top_country_share: row[10], "
-    "highly_concentrated: row[11]}]->(i)"
+    _ROWS + "MATCH (b) WHERE elementId(b) = c[0][i] MATCH (p) WHERE elementId(p) = c[1][i] "
+    "CREATE (b)-[:BUYS {run: $run, basis: c[2][i], suppliers: c[3][i], "
+    "hhi: c[4][i], country_hhi: c[5][i], group_hhi: c[6][i], top_supplier: c[7][i], "
+    "top_share: c[8][i], top_country: c[9][i], top_country_share: c[10][i], "
+    "highly_concentrated: c[11][i]}]->(p)"
 )
-#: rows in the order of stored.EXPOSURE_COLUMNS
+#: columns in the order of stored.EXPOSURE_COLUMNS (company and product as element ids)
 WRITE_EXPOSURE: LiteralString = (
-    "UNWIND $rows AS row MATCH (c:Company {id: row[0]}) MATCH (p:Item {id: row[1]}) "
-    "CREATE (c)-[:EXPOSURE {run: $run, snapshot: $snapshot, exposure: row[2], tier: row[3], "
-    "item_id: row[4]}]->(p)"
+    _ROWS + "MATCH (n) WHERE elementId(n) = c[0][i] MATCH (p) WHERE elementId(p) = c[1][i] "
+    "CREATE (n)-[:EXPOSURE {run: $run, exposure: c[2][i], tier: c[3][i], "
+    "item_id: c[4][i]}]->(p)"
 )
-#: rows: [country, product, share, item id, items, enters below tier 1]
+#: columns: country element id, product element id, share, item id, items, enters below
+#: tier 1
 WRITE_COUNTRY_EXPOSURE: LiteralString = (
-    "UNWIND $rows AS row MERGE (c:Country {code: row[0]}) WITH c, row "
-    "MATCH (p:Item {id: row[1]}) "
-    "CREATE (c)-[:EXPOSURE {run: $run, snapshot: $snapshot, share: row[2], item_id: row[3], "
-    "items: row[4], enters_below_tier_1: row[5]}]->(p)"
+    _ROWS + "MATCH (n) WHERE elementId(n) = c[0][i] MATCH (p) WHERE elementId(p) = c[1][i] "
+    "CREATE (n)-[:EXPOSURE {run: $run, share: c[2][i], item_id: c[3][i], "
+    "items: c[4][i], enters_below_tier_1: c[5][i]}]->(p)"
 )
 
 #: the run becomes the current one in one transaction: readers see the old or the new
@@ -118,12 +120,20 @@ READ_PART_DATA: LiteralString = (
     "UNWIND $ids AS id MATCH (p:ResultPart) WHERE elementId(p) = id RETURN p.data AS data"
 )
 
-DELETE_RUN: tuple[LiteralString, ...] = (
-    "MATCH (f:Finding {run: $run}) CALL (f) { DETACH DELETE f } IN TRANSACTIONS OF 10000 ROWS",
-    "MATCH (p:ResultPart {run: $run}) CALL (p) { DELETE p } IN TRANSACTIONS OF 200 ROWS",
-    "MATCH ()-[r:SINGLE_POINT_OF_FAILURE_FOR {run: $run}]->() "
-    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-    "MATCH ()-[r:BUYS {run: $run}]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-    "MATCH ()-[r:EXPOSURE {run: $run}]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS",
-    "MATCH (s:Summary {run: $run}) DELETE s",
-)
+#: a run's pieces, deleted in transactions of their own (``$runs``: the runs to delete).
+#: The relationships are found by a scan of their type (no index on ``run``: keeping one
+#: costs every write more than the scan costs the delete); a finding goes with its ABOUT
+#: and STOPS.
+DELETE_RUN: dict[str, LiteralString] = {
+    "findings": "MATCH (f:Finding) WHERE f.run IN $runs "
+    "CALL (f) { DETACH DELETE f } IN TRANSACTIONS OF 20000 ROWS",
+    "parts": "MATCH (p:ResultPart) WHERE p.run IN $runs "
+    "CALL (p) { DELETE p } IN TRANSACTIONS OF 200 ROWS",
+    "single_points_of_failure": "MATCH ()-[r:SINGLE_POINT_OF_FAILURE_FOR]->() "
+    "WHERE r.run IN $runs CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
+    "hhi": "MATCH ()-[r:BUYS]->() WHERE r.run IN $runs "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
+    "exposure": "MATCH ()-[r:EXPOSURE]->() WHERE r.run IN $runs "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
+    "summary": "MATCH (s:Summary) WHERE s.run IN $runs DELETE s",
+}

@@ -7,9 +7,10 @@ as a *run*, in two forms:
   ``(:Finding)`` per register row ``-[:ABOUT]->`` its subject and ``-[:STOPS]->``
   the products it names; ``SINGLE_POINT_OF_FAILURE_FOR`` from each company, site
   or ``(:Country)`` to the products it alone stops; ``BUYS`` from each buyer to
-  each item it sources, carrying the HHIs; ``EXPOSURE`` from each company and
-  country to each product, carrying its share; the headline numbers on the
-  run's ``(:Summary)``;
+  each item it sources, carrying the HHIs; ``EXPOSURE`` from each country to
+  each product, and from each company at least half of a product's supply
+  passes through (:data:`MIRRORED_EXPOSURE`), carrying its share; the headline
+  numbers on the run's ``(:Summary)``;
 * for tierscope's own readers: the whole analysis as ``(:ResultPart)`` nodes
   (:mod:`~tierscope.graph.analysis.codec`), read back in a second or two instead
   of recomputed.
@@ -25,14 +26,17 @@ current ``Summary``.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from itertools import chain
+from typing import Any, LiteralString, TypeVar
 
 import neo4j
+import numpy as np
 import pandas as pd
 
 from tierscope.graph import results_cypher as q
@@ -45,10 +49,11 @@ from tierscope.graph.analysis.codec import (
     read_part,
     tables,
 )
+from tierscope.graph.analysis.exposure import MAJORITY
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import Rows, jsonable
 from tierscope.graph.analysis.run import Analysis
-from tierscope.graph.store import Store, prefetched
+from tierscope.graph.store import Store
 
 __all__ = [
     "StoredRun",
@@ -62,7 +67,7 @@ __all__ = [
 ]
 
 #: rows per write transaction (``$TIERSCOPE_RESULTS_BATCH``: tests make it small)
-BATCH = int(os.environ.get("TIERSCOPE_RESULTS_BATCH", "10000"))
+BATCH = int(os.environ.get("TIERSCOPE_RESULTS_BATCH", "20000"))
 #: bytes of parts per write transaction
 PART_BYTES = 16 << 20
 
@@ -112,61 +117,108 @@ def write_results(
     seconds: dict[str, float] = defaultdict(float)
     with store.session() as session:
         session.run(q.BEGIN_RUN, run=run, snapshot=snapshot, format=FORMAT).consume()
-        for what, query, rows in prefetched(_batches(analysis, counts)):
+        t = time.perf_counter()
+        ids = _node_ids(session, analysis)
+        seconds["node_ids"] = time.perf_counter() - t
+        t = time.perf_counter()
+        mirror = list(_mirror_batches(analysis, ids, counts))
+        seconds["mirror_batches"] = time.perf_counter() - t
+        # the parts are encoded (the longest in Python) while the server writes the
+        # mirror, and written last; started only now, since the encoder holds the
+        # interpreter for long stretches (it would starve the making of the batches)
+        parts = _in_background(lambda: list(_batches(analysis, counts)))
+        waited = time.perf_counter()
+        for what, query, rows in chain(mirror, _later(parts)):
             t = time.perf_counter()
+            # the time the server waited for the batch (made in Python)
+            seconds[f"{what}_batches"] += t - waited
             session.execute_write(_write, query, rows, run=run, snapshot=snapshot)
-            seconds[what] += time.perf_counter() - t
+            waited = time.perf_counter()
+            seconds[what] += waited - t
             if progress is not None:
                 progress(what)
         session.run(q.COMPLETE_RUN, run=run, summary=headline(analysis, counts)).consume()
     t = time.perf_counter()
-    _delete_stale(store)
+    for what, took in _delete_stale(store).items():
+        seconds[f"delete_previous_{what}"] = took
     seconds["delete_previous"] = time.perf_counter() - t
     return WriteSummary(run, time.perf_counter() - started, dict(counts), dict(seconds))
 
 
 Write = tuple[str, LiteralString, list[Any]]
+T = TypeVar("T")
+
+
+def _later(make: Callable[[], list[Write]]) -> Iterator[Write]:
+    """The writes ``make`` gives, asked for only when the first is needed."""
+    yield from make()
+
+
+def _in_background(make: Callable[[], T]) -> Callable[[], T]:
+    """Start ``make()`` in a (daemon) thread now; the function returned waits for its
+    result (or raises its exception)."""
+    out: list[T] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            out.append(make())
+        except BaseException as e:  # raised in the caller
+            failed.append(e)
+
+    worker = threading.Thread(target=work, name="tierscope-parts", daemon=True)
+    worker.start()
+
+    def result() -> T:
+        worker.join()
+        if failed:
+            raise failed[0]
+        return out[0]
+
+    return result
+
+
+#: element ids by node kind ("company", "item", "site", "person", "country") and key
+Ids = dict[str, dict[str, str]]
+
+
+def _node_ids(session: neo4j.Session, a: Analysis) -> Ids:
+    """The element ids of the nodes a run links to, read once (the countries it names
+    are created when new)."""
+    out: Ids = {}
+    for kind, query in q.NODE_IDS.items():
+        r = session.run(query).single(strict=True)
+        out[kind] = dict(zip(r["keys"], r["ids"], strict=True))
+    codes = {f.subject_id for f in a.register if f.subject_type == "country"}
+    codes |= {s.node_id for s in a.country_outages}
+    held = a.concentration.country_exposure
+    if len(held):
+        codes |= {str(c) for c in held.codes("country")[1]}
+    r = session.run(q.COUNTRY_IDS, codes=sorted(codes)).single(strict=True)
+    out["country"] = dict(zip(r["keys"], r["ids"], strict=True))
+    return out
 
 
 def _batches(a: Analysis, counts: Counter[str]) -> Iterator[Write]:
-    """Every write of a run: (what, query, rows), each at most :data:`BATCH` rows."""
+    """The writes of a run's parts: (what, query, rows)."""
     for name, table in tables(a).items():
         counts[f"rows_{name}"] = len(table)
     for rows in _part_batches(encode(a)):
         yield "parts", q.WRITE_PARTS, rows
-    by_type: dict[str, list[Any]] = defaultdict(list)
-    for f in a.register:
-        kind = f.subject_type if f.subject_type in q.WRITE_FINDINGS else "other"
-        by_type[kind].append(
-            {
-                "rank": f.rank,
-                "kind": f.kind,
-                "severity": f.severity,
-                "subject_id": f.subject_id,
-                "subject_type": f.subject_type,
-                "sentence": f.sentence,
-                "revenue_at_stake": f.revenue_at_stake,
-                "products": list(f.products),
-            }
-        )
-        counts["findings"] += 1
-    for kind, rows in by_type.items():
-        yield from _chunks("findings", q.WRITE_FINDINGS[kind], rows)
-    stake = _spof_stakes(a)
-    spofs: dict[str, list[Any]] = defaultdict(list)
-    for s in [*a.single_points_of_failure, *a.country_outages]:
-        spofs[s.node_type].append(
-            [s.node_id, s.product_id, stake.get((s.product_id, s.node_id), 0.0)]
-        )
-        counts["single_points_of_failure"] += 1
-    for kind, rows in spofs.items():
-        yield from _chunks("single_points_of_failure", q.WRITE_SPOFS[kind], rows)
+
+
+def _mirror_batches(a: Analysis, ids: Ids, counts: Counter[str]) -> Iterator[Write]:
+    """The writes of a run's Cypher mirror: (what, query, columns), each at most
+    :data:`BATCH` rows."""
+    yield from _chunks("findings", q.WRITE_FINDINGS, _finding_columns(a, ids), counts)
+    yield from _chunks("single_points_of_failure", q.WRITE_SPOFS, _spof_columns(a, ids), counts)
     c = a.concentration
-    yield from _table_chunks("hhi", q.WRITE_HHI, c.hhi, HHI_COLUMNS, counts)
-    yield from _table_chunks("exposure", q.WRITE_EXPOSURE, c.exposure, EXPOSURE_COLUMNS, counts)
-    by_country = _country_peaks(c.country_exposure)
-    counts["country_exposure"] = len(by_country)
-    yield from _chunks("country_exposure", q.WRITE_COUNTRY_EXPOSURE, by_country)
+    yield from _chunks("hhi", q.WRITE_HHI, _table_columns(c.hhi, HHI_COLUMNS, ids), counts)
+    material = c.exposure.column("exposure") >= MIRRORED_EXPOSURE
+    exposure = _table_columns(c.exposure, EXPOSURE_COLUMNS, ids, material)
+    yield from _chunks("exposure", q.WRITE_EXPOSURE, exposure, counts)
+    peaks = _country_peaks(c.country_exposure, ids)
+    yield from _chunks("country_exposure", q.WRITE_COUNTRY_EXPOSURE, peaks, counts)
 
 
 #: the columns of the BUYS and EXPOSURE rows, in the order the queries read them
@@ -185,56 +237,104 @@ HHI_COLUMNS = (
     "highly_concentrated",
 )
 EXPOSURE_COLUMNS = ("company_id", "product_id", "exposure", "tier", "item_id")
+#: the companies' EXPOSURE relationships mirror the exposures at least this large (at
+#: least half of the product's supply passes through the company: the threshold of
+#: hidden concentration); the whole table is in the parts (``analyze --json``/``--csv``).
+#: A 100,000-company analysis has a million exposures, a tenth of them this large:
+#: writing (and later deleting) all of them took the server minutes.
+MIRRORED_EXPOSURE = MAJORITY
 
 
-def _chunks(what: str, query: LiteralString, rows: list[Any]) -> Iterator[Write]:
-    for start in range(0, len(rows), BATCH):
-        yield what, query, rows[start : start + BATCH]
-
-
-def _table_chunks(
-    what: str, query: LiteralString, rows: Rows[Any], names: tuple[str, ...], counts: Counter[str]
+def _chunks(
+    what: str, query: LiteralString, columns: list[list[Any]], counts: Counter[str]
 ) -> Iterator[Write]:
-    """A column table's rows as lists (in the order of ``names``), batch by batch."""
-    columns = [rows.codes(n) if _categorical(rows, n) else (None, rows.column(n)) for n in names]
-    for start in range(0, len(rows), BATCH):
-        values = []
-        for codes, held in columns:
-            if codes is not None:
-                values.append(held[codes[start : start + BATCH]].tolist())
-            else:
-                values.append(jsonable(held[start : start + BATCH].tolist()))
-        chunk = [list(v) for v in zip(*values, strict=True)]
-        counts[what] += len(chunk)
-        yield what, query, chunk
+    n = len(columns[0])
+    counts[what] += n
+    for start in range(0, n, BATCH):
+        yield what, query, [col[start : start + BATCH] for col in columns]
+
+
+def _finding_columns(a: Analysis, ids: Ids) -> list[list[Any]]:
+    items = ids["item"]
+    fs = a.register
+    about = [ids.get(f.subject_type, {}).get(f.subject_id) for f in fs]
+    stops = [
+        [e for e in (items.get(p) for p in dict.fromkeys(f.products)) if e is not None] for f in fs
+    ]
+    return [
+        [f.rank for f in fs],
+        [f.kind for f in fs],
+        [f.severity for f in fs],
+        [f.subject_id for f in fs],
+        [f.subject_type for f in fs],
+        [f.sentence for f in fs],
+        [f.revenue_at_stake for f in fs],
+        [list(f.products) for f in fs],
+        about,
+        stops,
+    ]
+
+
+def _spof_columns(a: Analysis, ids: Ids) -> list[list[Any]]:
+    stake = _spof_stakes(a)
+    spofs = [*a.single_points_of_failure, *a.country_outages]
+    items = ids["item"]
+    return [
+        [ids.get(s.node_type, {}).get(s.node_id) for s in spofs],
+        [items.get(s.product_id) for s in spofs],
+        [stake.get((s.product_id, s.node_id), 0.0) for s in spofs],
+    ]
+
+
+def _table_columns(
+    rows: Rows[Any], names: tuple[str, ...], ids: Ids, keep: np.ndarray | None = None
+) -> list[list[Any]]:
+    """A column table as lists (in the order of ``names``), its first two columns (a
+    company, an item) as element ids; only the rows ``keep`` says (all when None) whose
+    nodes are there."""
+    columns: list[np.ndarray] = []
+    for n, kind in zip(names, ("company", "item", *[None] * len(names)), strict=False):
+        if kind is not None:
+            codes, values = rows.codes(n)
+            known = ids[kind]
+            columns.append(np.array([known.get(v) for v in values], dtype=object)[codes])
+        elif _categorical(rows, n):
+            codes, values = rows.codes(n)
+            columns.append(values[codes])
+        else:
+            columns.append(rows.column(n))
+    found = (columns[0] != None) & (columns[1] != None)  # noqa: E711 (elementwise)
+    if keep is not None:
+        found &= keep
+    if not found.all():
+        columns = [c[found] for c in columns]
+    return [c.tolist() if c.dtype == object else jsonable(c.tolist()) for c in columns]
 
 
 def _categorical(rows: Rows[Any], name: str) -> bool:
     return isinstance(rows._held(name), pd.Categorical)
 
 
-def _country_peaks(rows: Rows[Any]) -> list[list[Any]]:
-    """(country, product, share, item, items, below tier 1) of each (product, country):
-    its largest share over the items of the product's tree, and the item it is of."""
+def _country_peaks(rows: Rows[Any], ids: Ids) -> list[list[Any]]:
+    """Columns (country, product, share, item, items, below tier 1) of each (product,
+    country): its largest share over the items of the product's tree, and the item it is
+    of (country and product as element ids)."""
     if not len(rows):
-        return []
+        return [[] for _ in range(6)]
     df = rows.frame().sort_values(
         ["product_id", "country", "share", "item_id"], ascending=[True, True, False, True]
     )
     items = df.groupby(["product_id", "country"], sort=False)["item_id"].transform("count")
     first = ~df.duplicated(["product_id", "country"], keep="first")
     top = df[first]
+    countries, products = ids["country"], ids["item"]
     return [
-        list(r)
-        for r in zip(
-            top["country"].astype(str).tolist(),
-            top["product_id"].astype(str).tolist(),
-            top["share"].astype(float).tolist(),
-            top["item_id"].astype(str).tolist(),
-            items[first].astype(int).tolist(),
-            top["enters_below_tier_1"].astype(bool).tolist(),
-            strict=True,
-        )
+        [countries.get(c) for c in top["country"].astype(str).tolist()],
+        [products.get(p) for p in top["product_id"].astype(str).tolist()],
+        top["share"].astype(float).tolist(),
+        top["item_id"].astype(str).tolist(),
+        items[first].astype(int).tolist(),
+        top["enters_below_tier_1"].astype(bool).tolist(),
     ]
 
 
@@ -263,6 +363,9 @@ def headline(a: Analysis, counts: Counter[str] | dict[str, int]) -> dict[str, An
     for table, n in counts.items():
         if table.startswith("rows_"):
             out[table] = n
+    # how many of the exposures (rows_exposure) have an EXPOSURE relationship
+    out["exposure_mirrored"] = counts.get("exposure", 0)
+    out["exposure_mirrored_at_least"] = MIRRORED_EXPOSURE
     return out
 
 
@@ -294,13 +397,18 @@ def _write(
     tx.run(query, rows=rows, **params).consume()
 
 
-def _delete_stale(store: Store) -> None:
-    """Delete every run but the current one (interrupted or superseded)."""
+def _delete_stale(store: Store) -> dict[str, float]:
+    """Delete every run but the current one (interrupted or superseded); the seconds
+    each kind of element took."""
+    seconds: dict[str, float] = {}
     with store.session() as session:
         runs = [r["run"] for r in session.run(q.STALE_RUNS)]
-        for run in runs:
-            for statement in q.DELETE_RUN:
-                session.run(statement, run=run).consume()
+        if runs:
+            for what, statement in q.DELETE_RUN.items():
+                t = time.perf_counter()
+                session.run(statement, runs=runs).consume()
+                seconds[what] = time.perf_counter() - t
+    return seconds
 
 
 # -- reading ---------------------------------------------------------------------------
