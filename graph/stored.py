@@ -52,7 +52,7 @@ from tierscope.graph.analysis.codec import (
 from tierscope.graph.analysis.exposure import MAJORITY
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import Rows, jsonable
-from tierscope.graph.analysis.run import Analysis
+from tierscope.graph.analysis.run import Analysis, paused_gc
 from tierscope.graph.store import Store
 
 __all__ = [
@@ -115,7 +115,8 @@ def write_results(
     snapshot = analysis.snapshot
     counts: Counter[str] = Counter()
     seconds: dict[str, float] = defaultdict(float)
-    with store.session() as session:
+    # the collector's passes over the batches' millions of small objects are wasted time
+    with paused_gc(), store.session() as session:
         session.run(q.BEGIN_RUN, run=run, snapshot=snapshot, format=FORMAT).consume()
         t = time.perf_counter()
         ids = _node_ids(session, analysis)
