@@ -53,7 +53,7 @@ from tierscope.graph.analysis.exposure import MAJORITY
 from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.results import Rows, jsonable
 from tierscope.graph.analysis.run import Analysis, paused_gc
-from tierscope.graph.store import Store
+from tierscope.graph.store import Store, prefetched
 
 __all__ = [
     "StoredRun",
@@ -121,12 +121,10 @@ def write_results(
         t = time.perf_counter()
         ids = _node_ids(session, analysis)
         seconds["node_ids"] = time.perf_counter() - t
-        t = time.perf_counter()
-        mirror = list(_mirror_batches(analysis, ids, counts))
-        seconds["mirror_batches"] = time.perf_counter() - t
-        # the parts are encoded (the longest in Python) while the server writes the
-        # mirror, and written last; started only now, since the encoder holds the
-        # interpreter for long stretches (it would starve the making of the batches)
+        # the mirror's batches are made a batch or two ahead of the server (made all
+        # at once they outgrew the memory at 1,000,000 companies), and the parts are
+        # encoded meanwhile in a thread of their own, to be written last
+        mirror = prefetched(_mirror_batches(analysis, ids, counts))
         parts = _in_background(lambda: list(_batches(analysis, counts)))
         waited = time.perf_counter()
         for what, query, rows in chain(mirror, _later(parts)):

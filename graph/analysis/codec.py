@@ -28,6 +28,7 @@ import typing
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, get_args, get_origin, get_type_hints
 
 import numpy as np
@@ -152,31 +153,34 @@ def encode(a: Analysis) -> Iterator[Part]:
         },
     }
     yield Part("meta", "", 0, "json", 1, _zip(dumps(meta).encode()))
+    # the single points of failure are explained and stored a part at a time, their
+    # steps numbered as they come; the table of steps is stored after them
     steps: dict[EvidenceStep, int] = {}
-    spofs = {t: _spof_rows(rows, steps) for t, rows in _json_tables(a).items() if t in SPOF_TABLES}
-    listed = [
+    for table, rows in _json_tables(a).items():
+        yield from _encode_json(table, _spof_rows(rows, steps) if table in SPOF_TABLES else rows)
+    listed = (
         [s.kind, s.company_id, s.item_id, s.text, [list(x) for x in s.suppliers], s.assumption]
         for s in steps
-    ]
+    )
     yield from _encode_json(STEPS, listed)
-    for table, rows in _json_tables(a).items():
-        yield from _encode_json(table, spofs.get(table, rows))
     for table, held in _row_tables(a).items():
         yield from _encode_rows(table, held)
 
 
-def _encode_json(table: str, rows: Any) -> Iterator[Part]:
-    rows = list(rows) if not isinstance(rows, list) else rows
-    if not rows:
-        yield Part(table, "", 0, "json", 0, _zip(b"[]"))
-    for seq, start in enumerate(range(0, len(rows), JSON_ROWS)):
-        chunk = rows[start : start + JSON_ROWS]
+def _encode_json(table: str, rows: Iterable[Any]) -> Iterator[Part]:
+    """The parts of a JSON table, :data:`JSON_ROWS` rows each (one empty part when it
+    has no row), made as the rows come."""
+    it = iter(rows)
+    seq = 0
+    while chunk := list(islice(it, JSON_ROWS)):
         yield Part(table, "", seq, "json", len(chunk), _zip(dumps(chunk).encode()))
+        seq += 1
+    if seq == 0:
+        yield Part(table, "", 0, "json", 0, _zip(b"[]"))
 
 
-def _spof_rows(spofs: list[SinglePoint], steps: dict[EvidenceStep, int]) -> list[list[Any]]:
+def _spof_rows(spofs: list[SinglePoint], steps: dict[EvidenceStep, int]) -> Iterator[list[Any]]:
     """The stored rows of single points of failure, numbering their steps in ``steps``."""
-    out: list[list[Any]] = []
     known: dict[int, int] = {}  # id(step) -> index: most steps are shared objects
     kept: list[EvidenceStep] = []  # keeps them alive while their id() names them
     for s in spofs:
@@ -189,8 +193,7 @@ def _spof_rows(spofs: list[SinglePoint], steps: dict[EvidenceStep, int]) -> list
                 known[id(step)] = k
                 kept.append(step)
             ids.append(k)
-        out.append([s.product_id, s.node_id, s.node_type, list(path), ids, list(assumptions)])
-    return out
+        yield [s.product_id, s.node_id, s.node_type, list(path), ids, list(assumptions)]
 
 
 _STEP_KEYS = ("kind", "company_id", "item_id", "text", "suppliers", "assumption")
