@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import threading
-import types
-import typing
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, get_args, get_origin, get_type_hints
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,7 +42,8 @@ from tierscope.graph.analysis.coverage import (
     SegmentCheck,
 )
 from tierscope.graph.analysis.exposure import CountryExposure, Exposure
-from tierscope.graph.analysis.finding import Finding, Told
+from tierscope.graph.analysis.finding import Finding
+from tierscope.graph.analysis.fromjson import converter, decode_row
 from tierscope.graph.analysis.hhi import Hhi
 from tierscope.graph.analysis.hidden import HiddenConcentration
 from tierscope.graph.analysis.results import Rows, dumps, jsonable
@@ -348,7 +346,7 @@ class _Held:
                     )
                     for product, node, node_type, path, ids, assumed in self.raw(table)
                 ]
-            convert = _converter(JSON_TABLES[table])
+            convert = converter(JSON_TABLES[table])
             assert convert is not None
             return [convert(r) for r in self.raw(table)]
 
@@ -461,88 +459,6 @@ class StoredAnalysis(Analysis):
             self._held.meta["classical"]["label"],
         )
     )
-
-
-def decode_row(cls: type, d: dict[str, Any]) -> Any:
-    if cls is Finding:
-        return Finding(
-            d["kind"],
-            d["severity"],
-            d["subject_id"],
-            d["subject_type"],
-            Told(d["sentence"], d["evidence"]),
-            d["revenue_at_stake"],
-            tuple(d["products"]),
-            d["rank"],
-        )
-    convert = _converter(cls)
-    return d if convert is None else convert(d)
-
-
-Convert = typing.Callable[[Any], Any]
-_CONVERTERS: dict[Any, Convert | None] = {}
-
-
-def _converter(tp: Any) -> Convert | None:
-    """A function turning JSON data into a value of type ``tp`` (dataclasses, tuples,
-    lists, dicts, optionals, floats whose NaN was stored as null), made once per type;
-    None where the JSON value is the value already (strings, ints, bools, Any)."""
-    if tp in _CONVERTERS:
-        return _CONVERTERS[tp]
-    convert = _make_converter(tp)
-    _CONVERTERS[tp] = convert
-    return convert
-
-
-def _make_converter(tp: Any) -> Convert | None:
-    if tp is Finding:
-        return lambda d: Finding(
-            d["kind"],
-            d["severity"],
-            d["subject_id"],
-            d["subject_type"],
-            Told(d["sentence"], d["evidence"]),
-            d["revenue_at_stake"],
-            tuple(d["products"]),
-            d["rank"],
-        )
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = get_type_hints(tp)
-        fields = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(tp) if f.init]
-
-        def dataclass_of(v: dict[str, Any]) -> Any:
-            return tp(**{n: (v[n] if c is None else c(v[n])) for n, c in fields})
-
-        return dataclass_of
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            item = _converter(args[0])
-            if item is None:
-                return tuple
-            convert_item = item
-            return lambda v: tuple(convert_item(x) for x in v)
-        each = [_converter(a) for a in args]
-        return lambda v: tuple(x if c is None else c(x) for c, x in zip(each, v, strict=True))
-    if origin is list:
-        item = _converter(args[0])
-        return None if item is None else (lambda v: [item(x) for x in v])
-    if origin is dict:
-        value = _converter(args[1])
-        return None if value is None else (lambda v: {k: value(x) for k, x in v.items()})
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in args if a is not type(None)]
-        if len(options) != 1:
-            return None
-        if options[0] is float:  # an optional float stored as null is None, not NaN
-            return lambda v: None if v is None else float(v)
-        inner = _converter(options[0])
-        if inner is None:
-            return None
-        return lambda v: None if v is None else inner(v)
-    if tp is float:
-        return lambda v: math.nan if v is None else float(v)
-    return None
 
 
 def same(a: Analysis, b: Analysis) -> bool:
