@@ -20,13 +20,8 @@ from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import read_projection
 from tierscope.graph.reading import read_context
 from tierscope.graph.store import Store
-from tierscope.graph.stored import (
-    StoredRun,
-    current_run,
-    read_analysis,
-    results_for,
-    write_results,
-)
+from tierscope.graph.stored import StoredRun, current_run, read_analysis, results_for
+from tierscope.graph.storing import WriteSummary, write_results
 
 __all__ = ["Results", "analyse_and_store", "ecosystem", "results"]
 
@@ -66,11 +61,23 @@ def analyse_and_store(store: Store, say: Callable[[str], None] = lambda _m: None
     say(
         f"Analysed snapshot {analysis.snapshot} in {analysis.timings.get('total', 0.0):.1f} s and "
         f"stored the results in {written.seconds:.1f} s "
-        f"({time.perf_counter() - started:.1f} s in all)."
+        f"({time.perf_counter() - started:.1f} s in all). {_mirror_said(written)}"
     )
     if os.environ.get("TIERSCOPE_TIMINGS"):
         say(f"Write timings: {written.parts}")
+        if written.mirror is not None:
+            say(f"Mirror timings: {written.mirror.parts}")
     return Results(run, analysis)
+
+
+def _mirror_said(w: WriteSummary) -> str:
+    if w.mirror is not None:
+        return f"Their Cypher mirror took {w.mirror.seconds:.1f} s more."
+    if w.mirror_pid is not None:
+        return f"Their Cypher mirror (docs/results.md) is being written by process {w.mirror_pid}."
+    return (
+        "Their Cypher mirror is not written (TIERSCOPE_MIRROR=off): `tierscope mirror` writes it."
+    )
 
 
 def _read_for_checks(store: Store, run: StoredRun) -> Analysis:

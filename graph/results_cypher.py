@@ -24,8 +24,8 @@ SCHEMA: tuple[LiteralString, ...] = (
 )
 
 BEGIN_RUN: LiteralString = (
-    "CREATE (s:Summary {run: $run, snapshot: $snapshot, status: 'writing', current: false, "
-    "format: $format, started_at: datetime()})"
+    "CREATE (s:Summary {run: $run, snapshot: $snapshot, status: 'writing', readable: false, "
+    "current: false, format: $format, started_at: datetime()})"
 )
 
 #: the internal ids of the nodes a run links to, by their key: read once, then every
@@ -92,21 +92,48 @@ WRITE_COUNTRY_EXPOSURE: LiteralString = (
     "items: c[4][i], enters_below_tier_1: c[5][i]}]->(p)"
 )
 
-#: the run becomes the current one in one transaction: readers see the old or the new
-COMPLETE_RUN: LiteralString = (
+#: the parts are written: the run becomes the one tierscope's readers read, in one
+#: transaction (they see the old or the new); its mirror is still to be written
+PUBLISH_RUN: LiteralString = (
     "MATCH (s:Summary {run: $run}) "
+    "SET s += $summary, s.status = 'mirroring', s.readable = true, s.readable_at = datetime() "
+    "WITH s OPTIONAL MATCH (o:Summary) WHERE o.readable AND o.run <> $run "
+    "SET o.readable = false"
+)
+#: a mirror process takes the run (only while it is the readable one); ``again``: one
+#: took it before (and may have written part of the mirror)
+BEGIN_MIRROR: LiteralString = (
+    "MATCH (s:Summary {run: $run}) WHERE s.readable "
+    "WITH s, s.mirror_at IS NOT NULL AS again "
+    "SET s.mirror_pid = $pid, s.mirror_at = datetime() RETURN s.run AS run, again"
+)
+#: in the transaction of each mirror batch: the run is still the readable one (the write
+#: lock on its Summary orders this batch and a newer run's PUBLISH_RUN)
+STILL_READABLE: LiteralString = (
+    "MATCH (s:Summary {run: $run}) WHERE s.readable SET s.mirror_at = datetime() "
+    "RETURN s.run AS run"
+)
+#: the mirror is whole: the run becomes the current one for Cypher users in one
+#: transaction (they see the old mirror or the new one, never a mixture)
+COMPLETE_MIRROR: LiteralString = (
+    "MATCH (s:Summary {run: $run}) WHERE s.readable "
     "SET s += $summary, s.status = 'complete', s.current = true, s.finished_at = datetime() "
     "WITH s OPTIONAL MATCH (o:Summary) WHERE o.current AND o.run <> $run "
-    "SET o.current = false"
+    "WITH s, collect(o) AS before FOREACH (o IN before | SET o.current = false) "
+    "RETURN s.run AS run"
 )
 
-CURRENT: LiteralString = (
-    "MATCH (s:Summary) WHERE s.current AND s.status = 'complete' "
-    "RETURN properties(s) AS summary ORDER BY s.finished_at DESC LIMIT 1"
+#: the results tierscope reads: the run whose parts were written last (its mirror may
+#: still be being written)
+READABLE: LiteralString = (
+    "MATCH (s:Summary) WHERE s.readable "
+    "RETURN properties(s) AS summary ORDER BY s.readable_at DESC LIMIT 1"
 )
-#: runs to delete: every one but the current (interrupted writes, superseded results)
+#: runs to delete: every one neither readable nor current (interrupted writes,
+#: superseded results)
 STALE_RUNS: LiteralString = (
-    "MATCH (s:Summary) WHERE NOT coalesce(s.current, false) RETURN s.run AS run"
+    "MATCH (s:Summary) WHERE NOT coalesce(s.current, false) AND NOT coalesce(s.readable, false) "
+    "RETURN s.run AS run"
 )
 #: the parts of a run (of one table, or all), in order (a column table's categories
 #: first, then its rows part by part, every column of a part together), without their
@@ -124,16 +151,19 @@ READ_PART_DATA: LiteralString = (
 #: The relationships are found by a scan of their type (no index on ``run``: keeping one
 #: costs every write more than the scan costs the delete); a finding goes with its ABOUT
 #: and STOPS.
-DELETE_RUN: dict[str, LiteralString] = {
+DELETE_MIRROR: dict[str, LiteralString] = {
     "findings": "MATCH (f:Finding) WHERE f.run IN $runs "
     "CALL (f) { DETACH DELETE f } IN TRANSACTIONS OF 20000 ROWS",
-    "parts": "MATCH (p:ResultPart) WHERE p.run IN $runs "
-    "CALL (p) { DELETE p } IN TRANSACTIONS OF 200 ROWS",
     "single_points_of_failure": "MATCH ()-[r:SINGLE_POINT_OF_FAILURE_FOR]->() "
     "WHERE r.run IN $runs CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
     "hhi": "MATCH ()-[r:BUYS]->() WHERE r.run IN $runs "
     "CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
     "exposure": "MATCH ()-[r:EXPOSURE]->() WHERE r.run IN $runs "
     "CALL (r) { DELETE r } IN TRANSACTIONS OF 50000 ROWS",
+}
+DELETE_RUN: dict[str, LiteralString] = {
+    **DELETE_MIRROR,
+    "parts": "MATCH (p:ResultPart) WHERE p.run IN $runs "
+    "CALL (p) { DELETE p } IN TRANSACTIONS OF 200 ROWS",
     "summary": "MATCH (s:Summary) WHERE s.run IN $runs DELETE s",
 }

@@ -23,6 +23,11 @@ from tierscope.loaders.bundle import demo_bundle_path
 
 REPO = Path(__file__).resolve().parent.parent
 
+# the Cypher mirror of stored results is written before the write returns, so that a test
+# (or a `tierscope` subprocess, which inherits this) reads it at once and no mirror process
+# outlives its test; tests/graph/test_mirror.py tests the other modes
+os.environ["TIERSCOPE_MIRROR"] = "wait"
+
 
 @pytest.fixture(scope="session")
 def neo4j_settings() -> Iterator[Neo4jSettings]:

@@ -14,6 +14,7 @@ from tierscope.cli import blocks, db, view
 from tierscope.cli.analysis import Headline, analyze_command, print_register, scenario_command
 from tierscope.cli.common import cell, console, err, handle_errors, open_store, state
 from tierscope.cli.crash import ReportingGroup
+from tierscope.cli.mirror import mirror_command
 from tierscope.cli.report import report_command
 from tierscope.cli.serve import serve_command
 
@@ -39,6 +40,7 @@ app.command("analyze")(analyze_command)
 app.command("scenario")(scenario_command)
 app.command("serve")(serve_command)
 app.command("report")(report_command)
+app.command("mirror")(mirror_command)
 
 BundlePath = Annotated[
     Path, typer.Argument(help="A folder of CSV files, an .xlsx workbook or a .zip of CSV files.")
