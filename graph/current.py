@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from tierscope.graph.analysis.run import Analysis, analyze
 from tierscope.graph.ecosystem import Ecosystem
@@ -45,10 +46,31 @@ def results(
     state = store.require_complete()
     stored = None if recompute else results_for(store, state.snapshot)
     if stored is not None:
+        if mirror_stalled(stored):
+            say(
+                f"The Cypher mirror of these results (run {stored.run}, docs/results.md) is "
+                "not being written: `tierscope mirror` writes it."
+            )
         return Results(stored)
     if not recompute:
         say(f"No stored results for snapshot {state.snapshot}: analysing it now and storing them.")
     return analyse_and_store(store, say)
+
+
+#: a mirror whose last batch is older than this has stopped (its batches take seconds)
+MIRROR_SILENT = timedelta(minutes=5)
+
+
+def mirror_stalled(run: StoredRun, now: datetime | None = None) -> bool:
+    """Whether ``run``'s Cypher mirror is neither written nor being written (a mirror
+    process died, or ``TIERSCOPE_MIRROR=off``)."""
+    if run.mirrored:
+        return False
+    last = run.summary.get("mirror_at") or run.summary.get("readable_at")
+    if last is None:
+        return True
+    at = last.to_native() if hasattr(last, "to_native") else last
+    return bool((now or datetime.now(UTC)) - at > MIRROR_SILENT)
 
 
 def analyse_and_store(store: Store, say: Callable[[str], None] = lambda _m: None) -> Results:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from tests_support import TINY, test_server
 
 from tierscope.graph.config import Neo4jSettings
@@ -27,6 +28,11 @@ REPO = Path(__file__).resolve().parent.parent
 # (or a `tierscope` subprocess, which inherits this) reads it at once and no mirror process
 # outlives its test; tests/graph/test_mirror.py tests the other modes
 os.environ["TIERSCOPE_MIRROR"] = "wait"
+
+# no per-example deadline: these machines are noisy, and a timed assertion does not belong
+# in a test (bench/ measures speed)
+settings.register_profile("tierscope", deadline=None)
+settings.load_profile("tierscope")
 
 
 @pytest.fixture(scope="session")

@@ -11,17 +11,19 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tierscope.graph.analysis.run import Analysis, analyze, index
+from tierscope.graph.current import mirror_stalled
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.mirror import write_mirror
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
-from tierscope.graph.stored import current_run
+from tierscope.graph.stored import StoredRun, current_run
 from tierscope.graph.storing import MirrorMode, mirror_mode, write_results
 from tierscope.loaders.bundle import demo_bundle_path, load_bundle
 
@@ -144,3 +146,18 @@ def test_the_mirror_mode_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert str(e.value) == "TIERSCOPE_MIRROR must be one of background, wait, off, got 'later'"
     monkeypatch.setenv("TIERSCOPE_MIRROR", "")
     assert mirror_mode() is MirrorMode.background
+
+
+def test_a_mirror_silent_for_five_minutes_is_reported_as_stalled() -> None:
+    now = datetime(2026, 12, 8, 12, 0, tzinfo=UTC)
+
+    def run(**summary: Any) -> StoredRun:
+        return StoredRun("r1", "s1", summary)
+
+    assert not mirror_stalled(run(current=True), now)
+    assert mirror_stalled(run(current=False), now)  # no trace of a mirror at all
+    assert not mirror_stalled(run(mirror_at=now - timedelta(minutes=4)), now)
+    assert mirror_stalled(run(mirror_at=now - timedelta(minutes=6)), now)
+    # TIERSCOPE_MIRROR=off: readable for six minutes and no mirror started
+    assert mirror_stalled(run(readable_at=now - timedelta(minutes=6)), now)
+    assert not mirror_stalled(run(readable_at=now - timedelta(seconds=10)), now)
