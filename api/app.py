@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from tierscope import __version__
-from tierscope.api import errors
+from tierscope.api import errors, sessions
 from tierscope.api.auth import SECURITY_SCHEMES
 from tierscope.api.engine import Engine
 from tierscope.api.limits import BodyLimit
@@ -71,6 +71,7 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
     app.state.keys = keys
     app.state.engine = engine
     errors.install(app, settings.retry_after_seconds)
+    sessions.install(app, settings.session_minutes * 60)  # /signin, /signout, page access
     for module in (
         health,
         dependencies,
