@@ -20,8 +20,10 @@ import httpx
 import pytest
 import uvicorn
 from apitools import ADMIN_KEY, READ_KEY, Api, free_port
+from browser import ARGS, CHROMIUM
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, PlainTextResponse
+from playwright.sync_api import Browser, Route, sync_playwright
 
 from tierscope.api.app import create_app
 from tierscope.api.auth import SESSION_COOKIE
@@ -344,6 +346,71 @@ def test_sessions_expire() -> None:
     other, _ = store.open(Role.admin)
     store.close(other)
     assert store.grant(other) is None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def test_the_browser_signs_in_once_explores_and_signs_out(
+    server: Server, browser: Browser, api: Api
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    outside: list[str] = []
+
+    def route(r: Route) -> None:
+        requests.append(r.request.url)
+        if r.request.url.startswith(server.url + "/"):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    contents: list[str] = []
+
+    def look() -> str:
+        contents.append(page.content())
+        return page.url
+
+    page.goto(server.url + "/probe/page")
+    assert look() == server.url + "/signin?next=%2Fprobe%2Fpage"
+    page.fill("#key", WRONG_KEY)
+    page.click("button[type=submit]")
+    look()
+    assert "That key is not valid" in page.inner_text("#error")
+    assert [c for c in context.cookies() if c["name"] == SESSION_COOKIE] == []
+    page.fill("#key", READ_KEY)
+    page.click("button[type=submit]")
+    assert look() == server.url + "/probe/page"
+    assert page.inner_text("#probe") == "a page"
+    (cookie,) = [c for c in context.cookies() if c["name"] == SESSION_COOKIE]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert page.evaluate("() => document.cookie") == ""  # out of reach of any script
+    page.goto(server.url + "/probe/page")
+    assert look() == server.url + "/probe/page"  # signed in once: still in
+    page.goto(server.url + "/signin")
+    look()
+    assert "signed in with a read key" in page.inner_text("#signed-in")
+    page.click("#signout")
+    assert look() == server.url + "/signin"
+    assert [c for c in context.cookies() if c["name"] == SESSION_COOKIE] == []
+    page.goto(server.url + "/probe/page")
+    assert look().startswith(server.url + "/signin?next=")
+    context.close()
+    assert outside == [] and requests
+    server.seen.extend(requests + contents)
+    for key in (*KEYS, WRONG_KEY):
+        assert [u for u in requests if key in u] == []
+        assert [c for c in contents if key in c] == []
 
 
 def test_no_key_ever_reached_a_body_header_url_or_log(server: Server) -> None:
