@@ -121,6 +121,33 @@ class NetworkView:
     #: aggregated overviews: the companies' facts by column and their packed links
     #: (see ``overview._drill``)
     drill: dict[str, Any] | None = None
+    #: folded focused views (``fold.fold``): group id -> indices into ``members``, the
+    #: view's every node and link before folding (the page opens a group from them)
+    folded: dict[str, list[int]] | None = None
+    members: list[Node] | None = None
+    member_links: list[Link] | None = None
+
+
+def _link_flags(link: Link) -> int:
+    return (1 if link.dashed else 0) | (2 if link.highlighted else 0)
+
+
+def _member(n: Node, first: str | None) -> dict[str, Any]:
+    """A node of a folded group as the page draws it when the group is opened."""
+    return {
+        "id": n.id,
+        "label": n.label,
+        "shape": n.shape,
+        "color": n.colors.get(first, "#9aa5b1") if first else "#9aa5b1",
+        "title": n.title or n.label,
+        "size": radius(n.size),
+        "borderWidth": 4 if n.flagged else 1,
+        "name": n.name,
+        "facts": n.facts,
+        "colors": n.colors,
+        "flagged": n.flagged,
+        "level": n.level,
+    }
 
 
 def network_html(view: NetworkView, generated_at: datetime | None = None) -> str:
@@ -160,7 +187,7 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
             index[link.source],
             index[link.target],
             link.title,
-            (1 if link.dashed else 0) | (2 if link.highlighted else 0),
+            _link_flags(link),
         ]
         for link in view.links
     ]
@@ -188,6 +215,17 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
         data |= {
             "groups": {g: [m[0], m[-1] + 1] for g, m in view.groups.items() if m},
             "drill": view.drill,
+        }
+    if view.folded is not None and view.members is not None:
+        at = {n.id: k for k, n in enumerate(view.members)}
+        data |= {
+            "folded": view.folded,
+            "members": [_member(n, first) for n in view.members],
+            "member_links": [
+                [at[x.source], at[x.target], x.title, _link_flags(x)]
+                for x in view.member_links or []
+                if x.source in at and x.target in at
+            ],
         }
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     return render(

@@ -205,3 +205,42 @@ def test_export_works_inside_an_embedding_frame(
         download.value.save_as(saved)
         assert saved.read_bytes().startswith(magic)
     opened.assert_clean()
+
+
+def test_a_big_company_view_folds_its_crowded_columns_and_opens_a_group(
+    browser: Browser, demo_eco: Ecosystem, tmp_path: Path
+) -> None:
+    whole = views.company(demo_eco, "NORVIK", 3)
+    view = views.company(demo_eco, "NORVIK", 3, fold_above=20)
+    assert view.folded and view.members == whole.nodes and len(view.nodes) < len(whole.nodes)
+    in_groups = {view.members[i].id for m in view.folded.values() for i in m}
+    drawn_ids = {n.id for n in view.nodes}
+    assert drawn_ids - set(view.folded) | in_groups == {n.id for n in whole.nodes}
+    assert "NORVIK" in drawn_ids  # the centre, and every ringed node, stay drawn
+    assert {n.id for n in whole.nodes if n.flagged} <= drawn_ids  # fewer than KEEP_FLAGGED
+    assert "click one to open it" in view.notes[-1]
+    opened = show(browser, view, tmp_path / "folded.html")
+    assert opened.eval("() => tierscope.nodes.length") == len(view.nodes)
+    assert_inside(opened)
+    group = max(view.folded, key=lambda g: len(view.folded[g]))  # type: ignore[index]
+    at = opened.eval(
+        f"() => tierscope.network.canvasToDOM(tierscope.network.getPosition({group!r}))"
+    )
+    box = opened.page.locator("#network canvas").bounding_box()
+    assert box is not None
+    opened.page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])  # a real click on it
+    deadline = 100
+    while not opened.eval("() => tierscope.drilledStill") and deadline:
+        opened.page.wait_for_timeout(50)
+        deadline -= 1
+    drawn = set(opened.eval("() => tierscope.nodes.getIds()"))
+    assert {view.members[i].id for i in view.folded[group]} <= drawn
+    assert_inside(opened)
+    opened.page.click("#drill")
+    assert opened.eval("() => tierscope.nodes.length") == len(view.nodes)
+    opened.assert_clean()
+
+
+def test_small_views_are_not_folded(demo_eco: Ecosystem) -> None:
+    view = views.product(demo_eco, "P-NX400")
+    assert view.folded is None and view.members is None
