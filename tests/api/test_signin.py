@@ -289,6 +289,16 @@ def test_next_never_leaves_the_site(server: Server) -> None:
     assert local_path("/a\x00b") == "/"
 
 
+def test_a_next_with_markup_stays_text(server: Server) -> None:
+    hostile = '/x"><script>alert(1)</script>'
+    with server.client() as c:
+        r = c.get("/signin", params={"next": hostile})
+        assert "<script>alert(1)</script>" not in r.text
+        assert 'value="/x&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in r.text
+        location = sign_in(c, next_path=hostile).headers["location"]
+        assert location.startswith("/x") and "<" not in location and '"' not in location
+
+
 def test_the_cookie_is_secure_when_the_request_came_over_tls(server: Server) -> None:
     # uvicorn trusts X-Forwarded-Proto from the proxies it is told of (here 127.0.0.1);
     # the client talks plain HTTP, so it would not send back a Secure cookie by itself
