@@ -42,7 +42,8 @@ DESCRIPTION = """\
 Dependency checks and risk queries over the partner ecosystem loaded in Neo4j.
 
 Send an API key as `Authorization: Bearer KEY` or `X-API-Key: KEY` when the
-server has keys configured (`TIERSCOPE_API_KEYS`). Every error is
+server has keys configured (`TIERSCOPE_API_KEYS`); a browser signs in once at
+`/signin` instead and gets a session cookie. Every error is
 `{"error": {"code", "message", ...}}`; every response carries an `X-Request-ID`
 header, and an unexpected error (500) names it in `request_id`.
 """

@@ -24,6 +24,8 @@ PICTURES: dict[str, Callable[[Ecosystem], NetworkView]] = {
     "company": lambda eco: views.company(eco, "TKS", 2),
     "product": lambda eco: views.product(eco, "P-NX400"),
     "people": views.people,
+    "scenario": lambda eco: views.scenario(eco, ["TKS"], ["CN"], 30),
+    "overview-grouped": lambda eco: views.overview(eco, aggregate_above=10),
 }
 
 #: every node's centre and its label box in page pixels, and the canvas's box
@@ -244,3 +246,20 @@ def test_a_big_company_view_folds_its_crowded_columns_and_opens_a_group(
 def test_small_views_are_not_folded(demo_eco: Ecosystem) -> None:
     view = views.product(demo_eco, "P-NX400")
     assert view.folded is None and view.members is None
+
+
+def test_an_opened_group_of_the_overview_is_fitted_too(
+    browser: Browser, demo_eco: Ecosystem, tmp_path: Path
+) -> None:
+    view = views.overview(demo_eco, aggregate_above=10)
+    assert view.groups is not None
+    opened = show(browser, view, tmp_path / "g.html")
+    group = max(view.groups, key=lambda g: len(view.groups[g]))  # type: ignore[index]
+    opened.eval(f"() => tierscope.drill({group!r})")
+    for _ in range(100):
+        if opened.eval("() => tierscope.drilledStill"):
+            break
+        opened.page.wait_for_timeout(50)
+    assert opened.eval("() => tierscope.nodes.length") > len(view.groups[group])
+    assert_inside(opened)
+    opened.assert_clean()
