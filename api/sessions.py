@@ -7,9 +7,9 @@ key header, and a key must never sit in a URL, a page or a log. So:
   checks the key and, when it is valid, opens a session: a random token
   (``secrets.token_urlsafe(32)``) in the cookie ``tierscope_session``, marked
   ``HttpOnly``, ``SameSite=Strict``, ``Path=/``, and ``Secure`` when the request
-  came over TLS (``request.url.scheme``: behind a proxy, run uvicorn with
-  ``--proxy-headers`` and ``--forwarded-allow-ips`` so that a trusted
-  ``X-Forwarded-Proto: https`` counts). The cookie holds no key and nothing
+  came over TLS (``request.url.scheme``: behind a proxy, uvicorn takes it from
+  ``X-Forwarded-Proto`` when the proxy is trusted, 127.0.0.1 by default,
+  ``FORWARDED_ALLOW_IPS`` for another). The cookie holds no key and nothing
   derived from one; the server keeps the sessions in memory (only a SHA-256 of
   each token), each for ``TIERSCOPE_SESSION_MINUTES`` (480) from sign-in, and
   forgets them all when it restarts.
