@@ -21,19 +21,21 @@ import pytest
 import uvicorn
 from apitools import ADMIN_KEY, READ_KEY, Api, free_port
 from browser import ARGS, CHROMIUM
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from playwright.sync_api import Browser, Route, sync_playwright
 
 from tierscope.api.app import create_app
 from tierscope.api.auth import SESSION_COOKIE
 from tierscope.api.sessions import (
+    MAX_SESSIONS,
     SIGNIN_COOKIE,
     PageEco,
     SessionStore,
     local_path,
     page_access,
     page_post,
+    require_page,
 )
 from tierscope.api.settings import ApiSettings, Role
 from tierscope.graph.store import Store
@@ -83,6 +85,14 @@ def probe_app(keys: str, store: Store) -> FastAPI:
     @app.post("/probe/form", dependencies=[page_post], response_class=PlainTextResponse)
     def form() -> str:
         return "posted"
+
+    @app.get(
+        "/probe/admin",
+        dependencies=[Depends(require_page(Role.admin))],
+        response_class=PlainTextResponse,
+    )
+    def admin() -> str:
+        return "admin page"
 
     @app.get("/probe/eco", response_class=PlainTextResponse)
     def eco(eco: PageEco) -> str:
@@ -276,6 +286,16 @@ def test_a_read_session_cannot_do_what_needs_admin(server: Server) -> None:
         assert r.status_code == 403 and "'admin' role" in r.json()["error"]["message"]
 
 
+def test_a_page_that_needs_admin_refuses_a_read_session(server: Server) -> None:
+    with server.client() as c:
+        sign_in(c)
+        r = c.get("/probe/admin")
+        assert r.status_code == 403 and "'admin' role" in r.json()["error"]["message"]
+    with server.client() as c:
+        sign_in(c, key=ADMIN_KEY)
+        assert c.get("/probe/admin").text == "admin page"
+
+
 def test_next_never_leaves_the_site(server: Server) -> None:
     for hostile in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "/x\ty"):
         with server.client() as c:
@@ -421,6 +441,17 @@ def test_the_browser_signs_in_once_explores_and_signs_out(
     for key in (*KEYS, WRONG_KEY):
         assert [u for u in requests if key in u] == []
         assert [c for c in contents if key in c] == []
+
+
+def test_the_oldest_session_gives_way_when_there_are_too_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("tierscope.api.sessions.MAX_SESSIONS", 3)
+    store = SessionStore(60)
+    tokens = [store.open(Role.read)[0] for _ in range(4)]
+    assert len(store) == 3 and MAX_SESSIONS > 3
+    assert store.grant(tokens[0]) is None
+    assert all(store.grant(t) is not None for t in tokens[1:])
 
 
 def test_no_key_ever_reached_a_body_header_url_or_log(server: Server) -> None:
