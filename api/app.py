@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from tierscope import __version__
-from tierscope.api import errors
+from tierscope.api import errors, sessions
 from tierscope.api.auth import SECURITY_SCHEMES
 from tierscope.api.engine import Engine
 from tierscope.api.limits import BodyLimit
@@ -42,7 +42,8 @@ DESCRIPTION = """\
 Dependency checks and risk queries over the partner ecosystem loaded in Neo4j.
 
 Send an API key as `Authorization: Bearer KEY` or `X-API-Key: KEY` when the
-server has keys configured (`TIERSCOPE_API_KEYS`). Every error is
+server has keys configured (`TIERSCOPE_API_KEYS`); a browser signs in once at
+`/signin` instead and gets a session cookie. Every error is
 `{"error": {"code", "message", ...}}`; every response carries an `X-Request-ID`
 header, and an unexpected error (500) names it in `request_id`.
 """
@@ -71,6 +72,7 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
     app.state.keys = keys
     app.state.engine = engine
     errors.install(app, settings.retry_after_seconds)
+    sessions.install(app, settings.session_minutes * 60)  # /signin, /signout, page access
     for module in (
         health,
         dependencies,

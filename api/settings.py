@@ -53,6 +53,8 @@ class ApiSettings(BaseSettings):
     #: how often (seconds) the loaded snapshot is checked against the database
     freshness_seconds: float = 1.0
     retry_after_seconds: int = 5
+    #: how long a browser's sign-in lasts (``api/sessions.py``)
+    session_minutes: float = Field(default=480, gt=0, le=60 * 24 * 30)
 
     def keys(self) -> dict[str, Role]:
         return parse_keys(self.api_keys)

@@ -7,6 +7,11 @@ neighbours in the level before (the barycentre heuristic of Sugiyama, Tagawa
 and Toda, 1981), then by their own key, so related nodes sit side by side.
 Positions are fixed: the browser draws them without a physics simulation, so
 the picture is still as soon as it is drawn, however many nodes it has.
+
+The gaps and the largest radius go together: a dot's label sits below it, and
+:func:`radius` keeps every dot small enough that two neighbours of one column
+and the label between them never overlap (``2 * MAX_RADIUS + LABEL_HEIGHT``
+fits in ``ROW_GAP``), so no big node covers a neighbour's label.
 """
 
 from __future__ import annotations
@@ -15,11 +20,31 @@ import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 
-__all__ = ["layered"]
+__all__ = ["MAX_RADIUS", "MIN_RADIUS", "ROW_GAP", "layered", "radius"]
 
-COLUMN_GAP = 320.0  # between levels
-SUBCOLUMN_GAP = 90.0  # between the columns of one level's band
-ROW_GAP = 46.0  # a dot and its label below it, clear of the next dot
+COLUMN_GAP = 240.0  # between levels
+SUBCOLUMN_GAP = 120.0  # between the columns of one level's band: a label of ~14 characters
+ROW_GAP = 58.0  # a dot and its label below it, clear of the next dot
+LABEL_HEIGHT = 18.0  # a label's line (font 13 with its white stroke) and its gap to the dot
+#: the drawn radius of every node is between these (see :func:`radius`)
+MIN_RADIUS = 7.0
+MAX_RADIUS = (ROW_GAP - LABEL_HEIGHT) / 2 - 1.0
+#: the sizes the views give (``facts.Facts.size``: 10 to 40), mapped onto the radii
+SMALLEST_SIZE, LARGEST_SIZE = 10.0, 40.0
+
+
+def radius(size: float) -> float:
+    """The drawn radius of a node of ``size``: sizes 10 to 40 as ``MIN_RADIUS`` to
+    ``MAX_RADIUS`` (linear, clamped), so that the largest dot and its neighbour's label
+    fit between two rows.
+
+    Examples
+    --------
+    >>> radius(10.0), radius(40.0), radius(400.0)
+    (7.0, 19.0, 19.0)
+    """
+    t = (size - SMALLEST_SIZE) / (LARGEST_SIZE - SMALLEST_SIZE)
+    return round(MIN_RADIUS + min(1.0, max(0.0, t)) * (MAX_RADIUS - MIN_RADIUS), 1)
 
 
 def layered(

@@ -3,7 +3,10 @@
 :class:`NetworkView` is what every explorer view builds (see ``views.py``);
 :func:`network_html` places it (``layout.layered``), hands nodes and links to
 a pyvis ``Network`` and renders the page template ``network.html`` with the
-library inline, so the file works offline. Tooltips are plain text: vis-network
+library inline, so the file works offline. The page fits the whole graph, labels
+included, into its frame when drawn and whenever the frame changes size, and
+exports the picture as PNG (the canvas) or SVG (built from the drawn positions,
+every text escaped by the DOM) without any request. Tooltips are plain text: vis-network
 shows them with ``innerText``, and every other value reaches the page through
 escaped JSON (``page.script_json``) or the template's autoescaping.
 """
@@ -16,7 +19,17 @@ from typing import Any
 
 from pyvis.network import Network
 
-from tierscope.viz.layout import layered
+from tierscope.viz.layout import (
+    COLUMN_GAP,
+    LARGEST_SIZE,
+    MAX_RADIUS,
+    MIN_RADIUS,
+    ROW_GAP,
+    SMALLEST_SIZE,
+    SUBCOLUMN_GAP,
+    layered,
+    radius,
+)
 from tierscope.viz.page import render
 
 __all__ = ["ColourMode", "Facet", "Link", "NetworkView", "Node", "network_html"]
@@ -30,7 +43,18 @@ OPTIONS: dict[str, Any] = {
         "hideEdgesOnDrag": True,
         "multiselect": True,
     },
-    "nodes": {"shape": "dot", "font": {"size": 12, "face": "system-ui"}, "borderWidth": 1},
+    "nodes": {
+        "shape": "dot",
+        # a white halo keeps a label readable over the links that cross it
+        "font": {
+            "size": 13,
+            "face": "system-ui, sans-serif",
+            "color": "#1f2733",
+            "strokeWidth": 4,
+            "strokeColor": "#ffffff",
+        },
+        "borderWidth": 1,
+    },
     "edges": {
         "smooth": False,
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -97,6 +121,33 @@ class NetworkView:
     #: aggregated overviews: the companies' facts by column and their packed links
     #: (see ``overview._drill``)
     drill: dict[str, Any] | None = None
+    #: folded focused views (``fold.fold``): group id -> indices into ``members``, the
+    #: view's every node and link before folding (the page opens a group from them)
+    folded: dict[str, list[int]] | None = None
+    members: list[Node] | None = None
+    member_links: list[Link] | None = None
+
+
+def _link_flags(link: Link) -> int:
+    return (1 if link.dashed else 0) | (2 if link.highlighted else 0)
+
+
+def _member(n: Node, first: str | None) -> dict[str, Any]:
+    """A node of a folded group as the page draws it when the group is opened."""
+    return {
+        "id": n.id,
+        "label": n.label,
+        "shape": n.shape,
+        "color": n.colors.get(first, "#9aa5b1") if first else "#9aa5b1",
+        "title": n.title or n.label,
+        "size": radius(n.size),
+        "borderWidth": 4 if n.flagged else 1,
+        "name": n.name,
+        "facts": n.facts,
+        "colors": n.colors,
+        "flagged": n.flagged,
+        "level": n.level,
+    }
 
 
 def network_html(view: NetworkView, generated_at: datetime | None = None) -> str:
@@ -119,7 +170,7 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
             title=n.title or n.label,
             x=round(x, 1),
             y=round(y, 1),
-            size=n.size,
+            size=radius(n.size),
             borderWidth=4 if n.flagged else 1,
             name=n.name,
             facts=n.facts,
@@ -136,7 +187,7 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
             index[link.source],
             index[link.target],
             link.title,
-            (1 if link.dashed else 0) | (2 if link.highlighted else 0),
+            _link_flags(link),
         ]
         for link in view.links
     ]
@@ -145,6 +196,9 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
         "nodes": net.nodes,
         "edges": rows,
         "options": OPTIONS,
+        # the page maps a drilled company's size the same way (``layout.radius``)
+        "radius": [SMALLEST_SIZE, LARGEST_SIZE, MIN_RADIUS, MAX_RADIUS],
+        "layout": {"column": COLUMN_GAP, "subcolumn": SUBCOLUMN_GAP, "row": ROW_GAP},
         "colour_modes": [
             {
                 "key": m.key,
@@ -161,6 +215,17 @@ def network_html(view: NetworkView, generated_at: datetime | None = None) -> str
         data |= {
             "groups": {g: [m[0], m[-1] + 1] for g, m in view.groups.items() if m},
             "drill": view.drill,
+        }
+    if view.folded is not None and view.members is not None:
+        at = {n.id: k for k, n in enumerate(view.members)}
+        data |= {
+            "folded": view.folded,
+            "members": [_member(n, first) for n in view.members],
+            "member_links": [
+                [at[x.source], at[x.target], x.title, _link_flags(x)]
+                for x in view.member_links or []
+                if x.source in at and x.target in at
+            ],
         }
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     return render(

@@ -6,6 +6,9 @@
 * :func:`company` — a company's suppliers (upstream) and buyers (downstream).
 * :func:`product` — a product's supply tree, single points of failure ringed
   and the links of their evidence in red.
+* Above ``FOLD_ABOVE`` companies, the company and product views draw their
+  crowded columns as groups of one country that open on a click
+  (:func:`~tierscope.viz.fold.fold`).
 * :func:`scenario` — what failed, which products stop and after how many days.
 * :func:`people` — sponsors and contacts against partners, coverage gaps ringed.
 
@@ -33,16 +36,30 @@ from tierscope.viz.facts import (
     facets,
     money,
 )
+from tierscope.viz.fold import FOLD_ABOVE, fold
 from tierscope.viz.network import ColourMode, Link, NetworkView, Node
 from tierscope.viz.overview import AGGREGATE_ABOVE, overview
 
-__all__ = ["AGGREGATE_ABOVE", "company", "overview", "people", "product", "scenario"]
+__all__ = [
+    "AGGREGATE_ABOVE",
+    "FOLD_ABOVE",
+    "company",
+    "overview",
+    "people",
+    "product",
+    "scenario",
+]
 
 
 def company(
-    eco: Ecosystem, company_id: str, depth: int = 2, direction: str = "both"
+    eco: Ecosystem,
+    company_id: str,
+    depth: int = 2,
+    direction: str = "both",
+    fold_above: int = FOLD_ABOVE,
 ) -> NetworkView:
-    """``company_id`` with its suppliers (upstream) and buyers (downstream) to ``depth`` hops."""
+    """``company_id`` with its suppliers (upstream) and buyers (downstream) to ``depth`` hops;
+    crowded columns folded into groups above ``fold_above`` companies (:func:`fold`)."""
     if company_id not in eco.ctx.companies:
         raise UnknownId("company", company_id)
     if not 1 <= depth <= MAX_DEPTH:
@@ -81,7 +98,7 @@ def company(
     notes = [f"Suppliers stand left of {company_id}, buyers right; one column per hop."]
     if truncated:
         notes.append(f"Only the nearest {MAX_NODES:,} companies are drawn.")
-    return NetworkView(
+    view = NetworkView(
         "company",
         f"{eco.ctx.name(company_id)} ({company_id})",
         f"{direction} to {depth} hop{'s' if depth > 1 else ''} · {len(nodes):,} companies",
@@ -94,10 +111,14 @@ def company(
         "single point of failure (of any product)",
         SHAPES,
     )
+    return fold(view, fold_above, "hop")
 
 
-def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
-    """A product's supply tree; its single points of failure ringed, their evidence in red."""
+def product(
+    eco: Ecosystem, product_id: str, max_tier: int = 3, fold_above: int = FOLD_ABOVE
+) -> NetworkView:
+    """A product's supply tree; its single points of failure ringed, their evidence in red;
+    crowded tiers folded into groups above ``fold_above`` companies (:func:`fold`)."""
     tree = eco.supply_tree(product_id, max_tier)
     facts = Facts(eco)
     ctx = eco.ctx
@@ -161,7 +182,7 @@ def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
         for f in eco.analysis.register
         if f.kind == "single_point_of_failure"
     }
-    return NetworkView(
+    view = NetworkView(
         "product",
         f"Supply tree of {ctx.name(product_id)} ({product_id})",
         f"{len(nodes) - 1:,} companies to tier {max_tier} · {len(spof)} single points of failure",
@@ -175,6 +196,7 @@ def product(eco: Ecosystem, product_id: str, max_tier: int = 3) -> NetworkView:
         "single point of failure of this product",
         [*SHAPES, "star: the product; red link: evidence"],
     )
+    return fold(view, fold_above, "tier")
 
 
 def scenario(eco: Ecosystem, ids: list[str], countries: list[str], days: float) -> NetworkView:

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser
 
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.viz import views
+from tierscope.viz.layout import radius
 from tierscope.viz.network import NetworkView, network_html
 
 VIEWS: dict[str, Callable[[Ecosystem], NetworkView]] = {
@@ -128,7 +129,7 @@ def test_a_grouped_overview_opens_a_group_into_its_companies(
     tks = opened.eval("() => tierscope.nodes.get('TKS')")
     facts = views.Facts(demo_eco)
     assert tks["flagged"] and tks["color"]["background"] == views.RISK["critical"]
-    assert tks["facts"] == facts.facts("TKS") and tks["size"] == round(facts.size("TKS"), 1)
+    assert tks["facts"] == facts.facts("TKS") and tks["size"] == radius(round(facts.size("TKS"), 1))
     head = facts.tooltip("TKS").split("\n")[:4]  # name, facts, stake, single point of failure
     assert tks["title"].split("\n")[:4] == head
     assert f"{len(facts.findings['TKS'])} findings (worst: critical)" in tks["title"]
