@@ -46,10 +46,11 @@ from tierscope.graph.analysis.finding import Finding
 from tierscope.graph.analysis.fromjson import converter, decode_row
 from tierscope.graph.analysis.hhi import Hhi
 from tierscope.graph.analysis.hidden import HiddenConcentration
+from tierscope.graph.analysis.register import explained_points
 from tierscope.graph.analysis.results import Rows, dumps, jsonable
 from tierscope.graph.analysis.run import Analysis, paused_gc
 from tierscope.graph.analysis.scenarios import ExposureIndexEntry
-from tierscope.graph.analysis.spof import EvidenceStep, SinglePoint
+from tierscope.graph.analysis.spof import EvidenceStep, SinglePoint, explanations_kept
 
 __all__ = [
     "FORMAT",
@@ -154,8 +155,13 @@ def encode(a: Analysis) -> Iterator[Part]:
     # the single points of failure are explained and stored a part at a time, their
     # steps numbered as they come; the table of steps is stored after them
     steps: dict[EvidenceStep, int] = {}
-    for table, rows in _json_tables(a).items():
-        yield from _encode_json(table, _spof_rows(rows, steps) if table in SPOF_TABLES else rows)
+    # the tables of single points of failure come first, keeping the walks that the
+    # register's sentences read again
+    order = sorted(_json_tables(a).items(), key=lambda t: t[0] not in SPOF_TABLES)
+    with explanations_kept(explained_points(a.register)):
+        for table, rows in order:
+            spofs = table in SPOF_TABLES
+            yield from _encode_json(table, _spof_rows(rows, steps) if spofs else rows)
     listed = (
         [s.kind, s.company_id, s.item_id, s.text, [list(x) for x in s.suppliers], s.assumption]
         for s in steps

@@ -27,6 +27,7 @@ inventory.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -51,10 +52,16 @@ from tierscope.graph.analysis.sentences import (
 )
 from tierscope.graph.analysis.spof import SinglePoint
 
-__all__ = ["SEVERITIES", "Finding", "Told", "build", "rank"]
+__all__ = ["SEVERITIES", "Finding", "Told", "build", "explained_points", "rank"]
 
 #: hidden concentration at or above this share is ``high`` (a near-sole source), else ``medium``
 NEAR_SOLE = 0.9
+
+
+def explained_points(findings: Iterable[Finding]) -> list[SinglePoint]:
+    """The single points of failure whose explanation the findings' sentences and
+    evidence read (one per single-point-of-failure finding not yet told)."""
+    return [f.told.first for f in findings if isinstance(f.told, _SpofTold)]
 
 
 class _SpofTold:

@@ -12,11 +12,20 @@ hold it, as evidence steps.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from tierscope.graph.analysis.necessity import Necessity, necessity
 
-__all__ = ["EvidenceStep", "Necessity", "SinglePoint", "necessity", "single_points_of_failure"]
+__all__ = [
+    "EvidenceStep",
+    "Necessity",
+    "SinglePoint",
+    "explanations_kept",
+    "necessity",
+    "single_points_of_failure",
+]
 
 
 # -- results -------------------------------------------------------------------------
@@ -160,16 +169,49 @@ _Explained = tuple[tuple[EvidenceStep, ...], tuple[str, ...], tuple[str, ...]]
 _Alt = tuple[int, int, int]
 
 
+@contextmanager
+def explanations_kept(points: Iterable[SinglePoint]) -> Iterator[None]:
+    """Within the block, each of ``points`` is explained once however often it is read
+    (a finding's sentence and the stored row of its single point of failure read the
+    same walk); only these are kept, and they are dropped at the end."""
+    walkers: dict[int, _Walker] = {}
+    for p in points:
+        w = p.why.walker
+        walkers.setdefault(id(w), w).keep.add((p.why.goal, p.why.e))
+    try:
+        yield
+    finally:
+        for w in walkers.values():
+            w.keep.clear()
+            w.kept.clear()
+
+
 class _Walker:
     """Explains pairs of one necessity analysis, keeping what their walks share: each
     goal's ids and links, and the steps whose text does not depend on the pair (one
     object for equal steps of different pairs). The last explanation is kept too:
     a finding's sentence and evidence read the same one."""
 
-    __slots__ = ("d_info", "gg", "last", "m", "nec", "needs", "providers", "r_info", "steps")
+    __slots__ = (
+        "d_info",
+        "gg",
+        "keep",
+        "kept",
+        "last",
+        "m",
+        "nec",
+        "needs",
+        "providers",
+        "r_info",
+        "steps",
+    )
 
     def __init__(self, nec: Necessity) -> None:
         self.nec, self.gg, self.m = nec, nec.graph, nec.graph.model
+        # (goal, element) pairs whose explanation is kept once walked, and those kept
+        # (see explanations_kept)
+        self.keep: set[tuple[int, int]] = set()
+        self.kept: dict[tuple[int, int], _Explained] = {}
         # deliver goal -> (company, item, company element, receive goals needed, assumed)
         self.d_info: dict[int, tuple[str, str, int, list[int], bool]] = {}
         # receive goal -> (company, item, alternatives, supply rows, its "sources" step
@@ -193,7 +235,11 @@ class _Walker:
         last = self.last
         if last is not None and last[0] == goal and last[1] == e:
             return last[2]
-        out = self.walk(goal, e)
+        out = self.kept.get((goal, e))
+        if out is None:
+            out = self.walk(goal, e)
+            if (goal, e) in self.keep:
+                self.kept[(goal, e)] = out
         self.last = (goal, e, out)
         return out
 

@@ -17,7 +17,11 @@ from tierscope.graph.analysis.availability import SupplyModel, evaluate
 from tierscope.graph.analysis.goals import GoalGraph
 from tierscope.graph.analysis.necessity import _components
 from tierscope.graph.analysis.oracle import brute_force_single_points_of_failure
-from tierscope.graph.analysis.spof import necessity, single_points_of_failure
+from tierscope.graph.analysis.spof import (
+    explanations_kept,
+    necessity,
+    single_points_of_failure,
+)
 from tierscope.graph.projection import Projection, read_projection
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle
@@ -164,3 +168,21 @@ def test_the_demo_answer_equals_the_oracle_with_evidence(store: Store, demo_copy
     # single country outages (README): Taiwan stops the drives, China the encoder
     assert {p for n, p in by if n == "TW"} >= {"P-NX400", "P-NX750"}
     assert "P-MS20" in {p for n, p in by if n == "CN"}
+
+
+@settings(max_examples=50)
+@given(g=networks())
+def test_kept_explanations_are_walked_once_and_dropped_after(g: Projection) -> None:
+    points = single_points_of_failure(necessity(GoalGraph.build(SupplyModel.from_projection(g))))
+    kept, rest = points[::2], points[1::2]
+    with explanations_kept(kept):
+        for p in kept:
+            first = p.explained()
+            for q in rest[:1]:  # another walk in between: not the walker's last one
+                q.explained()
+            assert p.explained() is first
+        walkers = {id(p.why.walker): p.why.walker for p in points}.values()
+        assert sum(len(w.kept) for w in walkers) == len({(p.product_id, p.node_id) for p in kept})
+    assert all(not w.kept and not w.keep for w in walkers)
+    if kept:  # walked again after the block: an equal explanation
+        assert kept[-1].explained() == first
