@@ -16,9 +16,9 @@ import pytest
 
 from tierscope.graph.analysis.codec import same
 from tierscope.graph.analysis.run import Analysis, analyze, index
+from tierscope.graph.mirror import MIRRORED_EXPOSURE
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
-from tierscope.graph.mirror import MIRRORED_EXPOSURE
 from tierscope.graph.stored import current_run, read_analysis, read_register
 from tierscope.graph.storing import write_results
 from tierscope.loaders.bundle import demo_bundle_path, load_bundle
