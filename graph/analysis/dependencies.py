@@ -9,7 +9,12 @@ down to its sources over the goal graph, and kept for every later question:
 * a company's critical providers (``DEPENDS_ON`` with ``critical``) are one
   tier below it: it cannot deliver while they are down;
 * a goal reached along several routes is kept at each distinct tier, up to
-  :data:`TIERS_PER_GOAL` of them (the shortest), so a supply loop ends.
+  :data:`TIERS_PER_GOAL` of them (the shortest), so a supply loop ends. A
+  link into a goal already kept that often is not followed (what is upstream
+  of the goal is in the tree already, at shallower tiers), but it is kept as a
+  link of the tree: the site it ships from may be reached through it alone
+  (in a loop, the goal's kept tiers may all come in through one site, and a
+  deeper buyer through another).
 
 A company is depended on when one of its goals is in the tree; a site when a
 supply link of the tree ships from it, or comes from its company without
@@ -76,8 +81,12 @@ class SupplyTree:
     graph: GoalGraph
     parents: dict[State, list[Link]] = field(default_factory=dict)
     states_of: dict[int, list[State]] = field(default_factory=dict)  # element -> its states
-    # site element -> (state shipping from it, the link) for links naming the site
+    # site element -> (state shipping from it, the link) for links naming the site; the
+    # state is not in ``parents`` when the link leads to a goal kept at every tier it may be
     shipped_from: dict[int, list[tuple[State, Link]]] = field(default_factory=dict)
+    # company element -> (state, link) of such links naming no site: any site of the
+    # company may carry them
+    unnamed_beyond: dict[int, list[tuple[State, Link]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, goals: GoalGraph | Necessity, product: str) -> SupplyTree:
@@ -109,6 +118,13 @@ class SupplyTree:
                     links = tree.parents.get(s2)
                     if links is None:
                         if tiers_seen.get(child, 0) >= TIERS_PER_GOAL:
+                            # not followed, but a supply link of the tree all the same
+                            if site >= 0:
+                                tree.shipped_from.setdefault(site, []).append((s2, (state, site)))
+                            elif child >= 0:
+                                tree.unnamed_beyond.setdefault(
+                                    gg.deliver_company[child], []
+                                ).append((s2, (state, site)))
                             continue
                         tiers_seen[child] = tiers_seen.get(child, 0) + 1
                         links = tree.parents[s2] = []
@@ -141,6 +157,8 @@ class SupplyTree:
                     starts.append((s, None, True))
                 else:  # links that name no site: any site of the company may carry them
                     starts.extend((s, link, True) for link in links if link[1] < 0)
+            if owner is not None:  # such links into goals not followed further
+                starts.extend((s, link, True) for s, link in self.unnamed_beyond.get(owner, ()))
         tiers = sorted({s[1] for s, _, _ in starts})
         paths, truncated = self._paths(node_id, starts, limit)
         evidence: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from randomnets import build, networks
 
 from tierscope.graph.analysis.availability import SupplyModel
-from tierscope.graph.analysis.dependencies import SupplyTree
+from tierscope.graph.analysis.dependencies import DependencyCheck, SupplyTree
 from tierscope.graph.analysis.goals import GoalGraph
 from tierscope.graph.analysis.oracle import brute_force_single_points_of_failure
 from tierscope.graph.analysis.spof import SinglePoint, necessity, single_points_of_failure
@@ -122,3 +122,44 @@ def test_a_company_at_two_tiers_has_both_and_a_path_for_each() -> None:
     assert c.evidence and not c.paths_truncated
     one = tree.check(nec.graph.element_index["T"], spof.get("T"), limit=1)
     assert one.paths == (("T", "F", "P"),) and one.paths_truncated
+
+
+def test_a_site_reached_only_past_a_goals_kept_tiers_is_depended_on() -> None:
+    # No BOM, so each company needs everything it buys. F buys X from C1 (site
+    # S-C1-1) and B from C3; C1 and C3 pass B round a loop (C1 ships it from
+    # S-C1-1), so C1's goal (C1, B) is kept at its four shortest tiers, 2 to 5,
+    # all through S-C1-1. The A chain C1 <- C4 <- C3 <- C2 <- C0 puts C0 at tier
+    # 5, and C0 buys B from C1 naming no site: S-C1-0 may carry it, at tier 6.
+    # That link, into (C1, B) a fifth time, was dropped with the goal's state, and
+    # S-C1-0 was said not to be depended on at all.
+    g = build(
+        {c: "DE" for c in ("F", "C0", "C1", "C2", "C3", "C4")},
+        [
+            ("C0", "C2", "A", None),
+            ("C1", "C0", "B", None),
+            ("C1", "C3", "B", "S-C1-1"),
+            ("C1", "F", "X", "S-C1-1"),
+            ("C2", "C3", "A", None),
+            ("C3", "C1", "B", None),
+            ("C3", "C4", "A", None),
+            ("C3", "F", "B", None),
+            ("C4", "C1", "A", None),
+        ],
+        [],
+        {"S-C1-0": ("C1", "DE"), "S-C1-1": ("C1", "DE")},
+        [],
+        products=("P",),
+    )
+    nec = necessity(GoalGraph.build(SupplyModel.from_projection(g)))
+    tree = SupplyTree.build(nec, "P")
+    assert tree.check(nec.graph.element_index["S-C1-0"], None) == DependencyCheck(
+        "P",
+        "S-C1-0",
+        "site",
+        depends_on=True,
+        is_single_point_of_failure=False,
+        tiers=(6,),
+        paths=(("S-C1-0", "C1", "C0", "C2", "C3", "C4", "C1", "F", "P"),),
+        paths_truncated=False,
+    )
+    assert tree.check(nec.graph.element_index["C0"], None).tiers == (5,)
