@@ -1,7 +1,8 @@
 """The app factory: ``create_app(settings, store)`` gives the FastAPI app of tierscope.
 
 Routes are versioned under ``/v1``; the OpenAPI document is at ``/openapi.json``
-and the interactive docs at ``/docs``.
+and the interactive docs at ``/docs``. The explorer's pages are at ``/`` (see
+``api/explorer``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tierscope import __version__
 from tierscope.api import errors
 from tierscope.api.auth import SECURITY_SCHEMES
 from tierscope.api.engine import Engine
+from tierscope.api.explorer import mount as mount_explorer
 from tierscope.api.limits import BodyLimit
 from tierscope.api.request_ids import RequestIds
 from tierscope.api.routes import (
@@ -83,6 +85,7 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
         report,
     ):
         app.include_router(module.router, prefix="/v1")
+    mount_explorer(app)  # the pages at /, beside the API
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         BodyLimit,
