@@ -107,7 +107,9 @@ def csv_url(request: Request, table: str) -> str:
     """The URL of the page ``request`` asked for, giving ``table`` as CSV."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("csv", "page")]
     params.append(("csv", table))
-    return f"{request.url.path}?{urlencode(params)}"
+    raw = request.scope.get("raw_path")  # as the browser sent it: an id's "/" stays %2F
+    path = raw.decode("ascii") if raw else quote(request.url.path)
+    return f"{path}?{urlencode(params)}"
 
 
 def csv_response(table: Table, page: str) -> Response:
