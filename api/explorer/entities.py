@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tierscope.api.explorer.catalogue import Catalogue
-from tierscope.api.explorer.tables import Ref, Table, ref, url
+from tierscope.api.explorer.tables import Ref, Table, linked, ref, url
 from tierscope.graph.analysis.coverage import KpiScore
 from tierscope.graph.ecosystem import MAX_DEPTH, UnknownId
 from tierscope.viz.chains import chain_view
@@ -85,7 +85,8 @@ def company_page(cat: Catalogue, company_id: str, depth: int, direction: str) ->
                 {
                     "chain": chain_view(eco, f),
                     "steps": [
-                        (s.product_id, [step.text for step in s.explained()[0]]) for s in spofs[:4]
+                        (s.product_id, [linked(eco, step.text) for step in s.explained()[0]])
+                        for s in spofs[:4]
                     ],
                 }
             )
@@ -223,7 +224,7 @@ def _findings(cat: Catalogue, subject: str) -> Table:
                 f.rank,
                 f.severity,
                 KIND_LABELS.get(f.kind, f.kind),
-                f.sentence,
+                linked(eco, f.sentence),
                 [ref(eco, p) for p in f.products],
             ]
         )
@@ -238,7 +239,7 @@ def _relationship(cat: Catalogue, company_id: str) -> dict[str, Any]:
         "contacts": [
             (ref(eco, p, full=True), primary) for p, primary in ctx.contacts.get(company_id, ())
         ],
-        "gaps": [g.sentence for g in cat.gaps_of.get(company_id, ())],
+        "gaps": [linked(eco, g.sentence) for g in cat.gaps_of.get(company_id, ())],
         "staff": [ref(eco, p, full=True) for p in sorted(cat.staff_of.get(company_id, ()))],
     }
 
@@ -376,7 +377,7 @@ def person_page(cat: Catalogue, person_id: str) -> dict[str, Any]:
                 ref(eco, c, full=True),
                 "sponsor",
                 "yes" if c in critical else "",
-                "; ".join(g.sentence for g in cat.gaps_of.get(c, ())),
+                linked(eco, "; ".join(g.sentence for g in cat.gaps_of.get(c, ()))),
             ]
         )
     for c, primary in sorted(cat.contact_for.get(person_id, ())):
@@ -385,7 +386,7 @@ def person_page(cat: Catalogue, person_id: str) -> dict[str, Any]:
                 ref(eco, c, full=True),
                 "primary contact" if primary else "contact",
                 "yes" if c in critical else "",
-                "; ".join(g.sentence for g in cat.gaps_of.get(c, ())),
+                linked(eco, "; ".join(g.sentence for g in cat.gaps_of.get(c, ()))),
             ]
         )
     employer = d.get("company_id")

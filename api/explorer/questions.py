@@ -16,7 +16,7 @@ import numpy as np
 
 from tierscope.api.explorer.catalogue import Catalogue
 from tierscope.api.explorer.entities import SHOWN, path_ref
-from tierscope.api.explorer.tables import Ref, Table, ref, url
+from tierscope.api.explorer.tables import Ref, Table, linked, ref, url
 from tierscope.graph.analysis.finding import SEVERITIES, Finding
 from tierscope.graph.ecosystem import UnknownId
 from tierscope.graph.errors import TierscopeError
@@ -97,7 +97,7 @@ def register_table(
                 f.severity,
                 KIND_LABELS.get(f.kind, f.kind),
                 _subject(cat, f),
-                f.sentence,
+                linked(eco, f.sentence),
                 money(f.revenue_at_stake) if f.revenue_at_stake else None,
                 [ref(eco, p) for p in f.products],
             ]
@@ -235,7 +235,13 @@ def product_page(cat: Catalogue, product_id: str, max_tier: int) -> dict[str, An
     for k in cat.findings_naming.get(product_id, ())[:SHOWN]:
         f = reg[k]
         findings.rows.append(
-            [f.rank, f.severity, KIND_LABELS.get(f.kind, f.kind), _subject(cat, f), f.sentence]
+            [
+                f.rank,
+                f.severity,
+                KIND_LABELS.get(f.kind, f.kind),
+                _subject(cat, f),
+                linked(eco, f.sentence),
+            ]
         )
     companies, countries, by_country = _exposure(cat, product_id)
     d = ctx.items[product_id]
@@ -323,6 +329,7 @@ def paths_page(cat: Catalogue, node_id: str, product_id: str, limit: int = 20) -
         "node": ref(eco, node_id, full=True),
         "product": ref(eco, product_id, full=True),
         "check": check,
+        "evidence": [linked(eco, e) for e in check.evidence],
         "paths": paths,
         "picture": url("/pictures/paths", from_=node_id, to=product_id),
         "what_if": url("/scenarios", fail=node_id),
@@ -375,7 +382,7 @@ def scenario_page(
                 f"{s.stops_after_days:g}",
                 f"{s.days_stopped:g}" if not s.covered_by_inventory else "0 (inventory lasts)",
                 money(s.revenue_lost),
-                " ".join(s.evidence[:3]),
+                linked(eco, " ".join(s.evidence[:3])),
             ]
         )
     running = Table("running", "Products that keep running", ["product"])
@@ -433,7 +440,9 @@ def people_page(cat: Catalogue, page: int, everything: bool = False) -> dict[str
     )
     gap_rows = eco.analysis.coverage.gaps if everything else eco.analysis.coverage.gaps[:SHOWN]
     for g in gap_rows:
-        gaps.rows.append([ref(eco, g.company_id, full=True), g.kind.replace("_", " "), g.sentence])
+        gaps.rows.append(
+            [ref(eco, g.company_id, full=True), g.kind.replace("_", " "), linked(eco, g.sentence)]
+        )
     return {
         "title": f"Relationships of {ctx.name(ctx.focal)}",
         "tables": [t, gaps],

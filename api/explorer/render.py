@@ -16,7 +16,7 @@ import jinja2
 from fastapi.responses import HTMLResponse
 
 from tierscope import __version__
-from tierscope.api.explorer.tables import Ref, Table
+from tierscope.api.explorer.tables import Ref, Sentence, Table
 from tierscope.viz.charts import money
 
 __all__ = ["CSP", "HEADERS", "page"]
@@ -49,6 +49,7 @@ _env.filters["money"] = money
 _env.tests["ref"] = lambda v: isinstance(v, Ref)
 _env.tests["reflist"] = lambda v: isinstance(v, list) and all(isinstance(x, Ref) for x in v)
 _env.tests["table"] = lambda v: isinstance(v, Table)
+_env.tests["sentence"] = lambda v: isinstance(v, Sentence)
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -10,6 +10,7 @@ formulas are neutralised).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -20,7 +21,7 @@ from fastapi.responses import Response
 from tierscope.graph.csvsafe import csv_text
 from tierscope.graph.ecosystem import Ecosystem
 
-__all__ = ["Ref", "Table", "csv_response", "csv_url", "ref", "url"]
+__all__ = ["Ref", "Sentence", "Table", "csv_response", "csv_url", "linked", "ref", "url"]
 
 
 def url(path: str, **query: Any) -> str:
@@ -75,7 +76,35 @@ def ref(eco: Ecosystem, node_id: str, full: bool = False) -> Ref:
     return Ref(kind, node_id, text)
 
 
-Cell = Ref | list[Ref] | str | int | float | bool | None
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """Text in which every id of a company, site, item or person is a link."""
+
+    parts: tuple[str | Ref, ...]
+
+    def __str__(self) -> str:
+        return "".join(p.id if isinstance(p, Ref) else p for p in self.parts)
+
+
+#: a word that may be an id: letters, digits and - _ / inside, no trailing punctuation
+_WORD = re.compile(r"[\w][\w\-/]*[\w]|\w")
+
+
+def linked(eco: Ecosystem, text: str) -> Sentence:
+    """``text`` with each word that is the id of a company, site, item or person linked."""
+    ctx = eco.ctx
+    parts: list[str | Ref] = []
+    last = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word in ctx.companies or word in ctx.sites or word in ctx.items or word in ctx.people:
+            parts += [text[last : m.start()], ref(eco, word)]
+            last = m.end()
+    parts.append(text[last:])
+    return Sentence(tuple(p for p in parts if p != ""))
+
+
+Cell = Ref | list[Ref] | Sentence | str | int | float | bool | None
 
 
 @dataclass
@@ -100,6 +129,8 @@ def _plain(cell: Cell) -> Any:
         return cell.id
     if isinstance(cell, list):
         return " ".join(r.id for r in cell)
+    if isinstance(cell, Sentence):
+        return str(cell)
     return cell
 
 
