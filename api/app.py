@@ -15,10 +15,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from tierscope import __version__
-from tierscope.api import errors
+from tierscope.api import errors, explorer
 from tierscope.api.auth import SECURITY_SCHEMES
 from tierscope.api.engine import Engine
-from tierscope.api.explorer import mount as mount_explorer
 from tierscope.api.limits import BodyLimit
 from tierscope.api.request_ids import RequestIds
 from tierscope.api.routes import (
@@ -62,6 +61,7 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         engine.warm()  # the API answers at once; the ecosystem is read meanwhile
+        explorer.warm(engine.current)  # then the explorer's indexes and supply trees
         yield
 
     app = FastAPI(
@@ -85,7 +85,7 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
         report,
     ):
         app.include_router(module.router, prefix="/v1")
-    mount_explorer(app)  # the pages at /, beside the API
+    explorer.mount(app)  # the pages at /, beside the API
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         BodyLimit,

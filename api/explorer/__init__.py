@@ -9,9 +9,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from tierscope.api.explorer.catalogue import warm
 from tierscope.api.explorer.routes import router
 
-__all__ = ["mount"]
+__all__ = ["mount", "warm"]
 
 
 def mount(app: FastAPI) -> None:

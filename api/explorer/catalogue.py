@@ -11,10 +11,11 @@ keeps it while the engine serves that ecosystem: a new snapshot gets a new one.
 
 from __future__ import annotations
 
+import logging
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -29,11 +30,15 @@ from tierscope.graph.analysis.spof import SinglePoint
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.viz.report import Headline, headlines
 
-__all__ = ["Catalogue", "Entry", "Grouped", "SearchIndex", "catalogue"]
+__all__ = ["Catalogue", "Entry", "Grouped", "SearchIndex", "catalogue", "warm"]
+
+log = logging.getLogger("tierscope.api")
 
 KINDS = ("company", "item", "site", "person")
 #: scenarios kept for the picture that follows its page
 SCENARIOS_KEPT = 16
+#: supply trees (of a product to a tier) kept: a few thousand links each
+TREES_KEPT = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +187,7 @@ class Catalogue:
         self.headlines: list[Headline] = headlines(eco)
         self._scenarios: dict[tuple[tuple[str, ...], tuple[str, ...], float], Scenario] = {}
         self._scenario_lock = threading.Lock()
+        self._trees: dict[tuple[str, int], dict[str, Any]] = {}
 
     # -- made when first needed ---------------------------------------------------------
     @cached_property
@@ -272,6 +278,16 @@ class Catalogue:
         codes, names = self.eco.analysis.concentration.country_exposure.codes("product_id")
         return codes, {str(n): k for k, n in enumerate(names)}
 
+    def supply_tree(self, product_id: str, max_tier: int) -> dict[str, Any]:
+        """``Ecosystem.supply_tree``, kept: a product page asks it each time it is shown."""
+        key = (product_id, max_tier)
+        found = self._trees.get(key)
+        if found is None:
+            found = self._trees.setdefault(key, self.eco.supply_tree(product_id, max_tier))
+            while len(self._trees) > TREES_KEPT:
+                self._trees.pop(next(iter(self._trees)), None)
+        return found
+
     def scenario(self, fail: list[str], countries: list[str], days: float) -> Scenario:
         """``Ecosystem.scenario``, the last few kept: a page and its picture ask the same."""
         key = (tuple(fail), tuple(countries), days)
@@ -325,3 +341,22 @@ def catalogue(eco: Ecosystem) -> Catalogue:
         made = Catalogue(eco)
         _cache = (eco, made)
         return made
+
+
+def warm(current: Callable[[], Ecosystem]) -> threading.Thread:
+    """Make the catalogue of the ecosystem ``current()`` returns, its search index and
+    every product's supply tree, in a thread: the first pages then find them made (a
+    company page reads every product's tree). A failure is left to the first page."""
+
+    def run() -> None:
+        try:
+            cat = catalogue(current())
+            cat.search  # noqa: B018  (made now, not at the first keystroke)
+            for p in sorted(cat.eco.ctx.model.products):
+                cat.supply_tree(p, 3)  # the tree a product page draws first
+        except Exception as e:  # the page that needs it reports it properly
+            log.warning("could not prepare the explorer: %s", e)
+
+    thread = threading.Thread(target=run, name="tierscope-explorer-warm", daemon=True)
+    thread.start()
+    return thread

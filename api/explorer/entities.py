@@ -21,10 +21,17 @@ from tierscope.viz.report import KIND_LABELS
 __all__ = ["company_page", "item_page", "person_page", "site_page"]
 
 #: rows of a long table shown on the page (the CSV has them all)
-SHOWN = 200
+SHOWN = 100
 
 
-def company_page(cat: Catalogue, company_id: str, depth: int, direction: str) -> dict[str, Any]:
+def shown(n: int, everything: bool) -> slice:
+    """The rows of ``n`` a page shows: all of them for its CSV, else the first SHOWN."""
+    return slice(0, n if everything else SHOWN)
+
+
+def company_page(
+    cat: Catalogue, company_id: str, depth: int, direction: str, everything: bool = False
+) -> dict[str, Any]:
     eco = cat.eco
     ctx = eco.ctx
     d = eco.company(company_id)  # raises UnknownId
@@ -99,10 +106,10 @@ def company_page(cat: Catalogue, company_id: str, depth: int, direction: str) ->
         "tables": [
             stops,
             depends,
-            _supply_table(cat, "suppliers", company_id, "buyer"),
-            _supply_table(cat, "buyers", company_id, "supplier"),
+            _supply_table(cat, "suppliers", company_id, "buyer", everything),
+            _supply_table(cat, "buyers", company_id, "supplier", everything),
             _dependencies(cat, company_id),
-            _hhi(cat, company_id),
+            _hhi(cat, company_id, everything),
             _sites(cat, company_id),
             _findings(cat, company_id),
         ],
@@ -122,7 +129,7 @@ def path_ref(node_id: str, product_id: str) -> Ref:
     return Ref("path", node_id, "paths", url("/paths", from_=node_id, to=product_id))
 
 
-def _supply_table(cat: Catalogue, name: str, company_id: str, side: str) -> Table:
+def _supply_table(cat: Catalogue, name: str, company_id: str, side: str, everything: bool) -> Table:
     """``side`` = "buyer": what ``company_id`` buys (its suppliers); "supplier": what it
     sells (its buyers)."""
     eco = cat.eco
@@ -136,7 +143,7 @@ def _supply_table(cat: Catalogue, name: str, company_id: str, side: str) -> Tabl
         empty="None recorded.",
         numeric=frozenset({"share"}),
     )
-    for r in cat.supply_rows(rows):
+    for r in cat.supply_rows(rows[shown(len(rows), everything)]):
         t.rows.append(
             [
                 ref(eco, r[other], full=True),
@@ -168,7 +175,7 @@ def _dependencies(cat: Catalogue, company_id: str) -> Table:
     return t
 
 
-def _hhi(cat: Catalogue, company_id: str) -> Table:
+def _hhi(cat: Catalogue, company_id: str, everything: bool) -> Table:
     eco = cat.eco
     t = Table(
         "hhi",
@@ -177,7 +184,9 @@ def _hhi(cat: Catalogue, company_id: str) -> Table:
         empty="It buys nothing recorded.",
         numeric=frozenset({"suppliers", "HHI", "country HHI", "group HHI"}),
     )
-    for h in sorted(cat.hhi_of(company_id), key=lambda h: (-h.hhi, h.item_id)):
+    found = sorted(cat.hhi_of(company_id), key=lambda h: (-h.hhi, h.item_id))
+    t.total = len(found)
+    for h in found[shown(len(found), everything)]:
         t.rows.append(
             [
                 ref(eco, h.item_id),
@@ -320,7 +329,7 @@ def _where(d: dict[str, Any]) -> str | None:
     return f"{float(lat):.4f}, {float(lon):.4f}"
 
 
-def item_page(cat: Catalogue, item_id: str) -> dict[str, Any]:
+def item_page(cat: Catalogue, item_id: str, everything: bool = False) -> dict[str, Any]:
     """A component, material or service: who supplies it to whom, and its bill of materials."""
     eco = cat.eco
     ctx = eco.ctx
@@ -335,7 +344,7 @@ def item_page(cat: Catalogue, item_id: str) -> dict[str, Any]:
         total=len(rows),
         numeric=frozenset({"share"}),
     )
-    for r in cat.supply_rows(rows[:SHOWN]):
+    for r in cat.supply_rows(rows[shown(len(rows), everything)]):
         flows.rows.append(
             [
                 ref(eco, r["supplier"], full=True),

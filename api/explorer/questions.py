@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from tierscope.api.explorer.catalogue import Catalogue
-from tierscope.api.explorer.entities import SHOWN, path_ref
+from tierscope.api.explorer.entities import path_ref, shown
 from tierscope.api.explorer.tables import Ref, Table, linked, ref, url
 from tierscope.graph.analysis.finding import SEVERITIES, Finding
 from tierscope.graph.ecosystem import UnknownId
@@ -179,7 +179,9 @@ def search_page(cat: Catalogue, q: str, limit: int = 200) -> dict[str, Any]:
     return {"title": f"Search: {q}", "q": q, "table": t, "more": more}
 
 
-def product_page(cat: Catalogue, product_id: str, max_tier: int) -> dict[str, Any]:
+def product_page(
+    cat: Catalogue, product_id: str, max_tier: int, everything: bool = False
+) -> dict[str, Any]:
     eco = cat.eco
     ctx = eco.ctx
     if product_id not in ctx.model.products:
@@ -192,21 +194,29 @@ def product_page(cat: Catalogue, product_id: str, max_tier: int) -> dict[str, An
         ["company or site", "type", "tier", "revenue at stake if it fails", "paths", "what if"],
         empty="No single company or site can stop it.",
     )
-    for s in cat.spof_of_product.get(product_id, ()):
-        entry = eco.stake.get(s.node_id)
+
+    def lost(node: str) -> float:
+        entry = eco.stake.get(node)
         losses = entry.products if entry is not None else ()
-        lost = next((x.revenue_lost for x in losses if x.product_id == product_id), 0.0)
+        return next((x.revenue_lost for x in losses if x.product_id == product_id), 0.0)
+
+    points = sorted(
+        ((lost(s.node_id), s) for s in cat.spof_of_product.get(product_id, ())),
+        key=lambda x: (-x[0], x[1].node_id),
+    )
+    spofs.total = len(points)
+    for stake, s in points[shown(len(points), everything)]:
         spofs.rows.append(
             [
                 ref(eco, s.node_id, full=True),
                 s.node_type,
                 ctx.tier(s.node_id) if s.node_type == "company" else None,
-                money(lost) if entry else None,
+                money(stake),
                 path_ref(s.node_id, product_id),
                 Ref("page", s.node_id, f"fail {s.node_id}", url("/scenarios", fail=s.node_id)),
             ]
         )
-    tree = eco.supply_tree(product_id, max_tier)
+    tree = cat.supply_tree(product_id, max_tier)
     links = Table(
         "supply-tree",
         f"Supply tree to tier {max_tier}",
@@ -214,7 +224,7 @@ def product_page(cat: Catalogue, product_id: str, max_tier: int) -> dict[str, An
         total=len(tree["links"]),
         numeric=frozenset({"tier"}),
     )
-    for link in tree["links"][:SHOWN]:
+    for link in tree["links"][shown(len(tree["links"]), everything)]:
         links.rows.append(
             [
                 link["tier"],
@@ -232,7 +242,9 @@ def product_page(cat: Catalogue, product_id: str, max_tier: int) -> dict[str, An
         numeric=frozenset({"rank"}),
     )
     reg = eco.analysis.register
-    for k in cat.findings_naming.get(product_id, ())[:SHOWN]:
+    naming = cat.findings_naming.get(product_id, [])
+    findings.total = len(naming)
+    for k in naming[shown(len(naming), everything)]:
         f = reg[k]
         findings.rows.append(
             [
@@ -243,7 +255,7 @@ def product_page(cat: Catalogue, product_id: str, max_tier: int) -> dict[str, An
                 linked(eco, f.sentence),
             ]
         )
-    companies, countries, by_country = _exposure(cat, product_id)
+    companies, countries, by_country = _exposure(cat, product_id, everything)
     d = ctx.items[product_id]
     return {
         "title": f"{ctx.name(product_id)} ({product_id})",
@@ -264,7 +276,9 @@ def product_page(cat: Catalogue, product_id: str, max_tier: int) -> dict[str, An
     }
 
 
-def _exposure(cat: Catalogue, product_id: str) -> tuple[BarChart, BarChart, Table]:
+def _exposure(
+    cat: Catalogue, product_id: str, everything: bool
+) -> tuple[BarChart, BarChart, Table]:
     """The companies and countries most of the product's supply passes through."""
     eco = cat.eco
     conc = eco.analysis.concentration
@@ -297,7 +311,7 @@ def _exposure(cat: Catalogue, product_id: str) -> tuple[BarChart, BarChart, Tabl
         taken = cx.take(mine[np.argsort(-cx.column("share")[mine].astype(float), kind="stable")])
         for r in taken:
             peak[r.country] = max(peak[r.country], float(r.share))
-        for r in taken[:SHOWN]:
+        for r in taken[shown(len(taken), everything)]:
             table.rows.append(
                 [
                     ref(eco, r.item_id),
@@ -416,8 +430,8 @@ def people_page(cat: Catalogue, page: int, everything: bool = False) -> dict[str
         total=len(loads),
         numeric=frozenset({"partners", "critical partners"}),
     )
-    shown = loads if everything else loads[page * 100 : (page + 1) * 100]
-    for p in shown:
+    listed = loads if everything else loads[page * 100 : (page + 1) * 100]
+    for p in listed:
         d = ctx.people.get(p.person_id, {})
         employer = d.get("company_id")
         t.rows.append(
@@ -438,7 +452,8 @@ def people_page(cat: Catalogue, page: int, everything: bool = False) -> dict[str
         total=len(eco.analysis.coverage.gaps),
         empty="No coverage gap.",
     )
-    gap_rows = eco.analysis.coverage.gaps if everything else eco.analysis.coverage.gaps[:SHOWN]
+    every_gap = eco.analysis.coverage.gaps
+    gap_rows = every_gap[shown(len(every_gap), everything)]
     for g in gap_rows:
         gaps.rows.append(
             [ref(eco, g.company_id, full=True), g.kind.replace("_", " "), linked(eco, g.sentence)]

@@ -131,7 +131,7 @@ def company(
     csv: Csv = None,
 ) -> Response:
     cat = catalogue(eco)
-    build = lambda: entities.company_page(cat, company_id, depth, direction.value)  # noqa: E731
+    build = lambda: entities.company_page(cat, company_id, depth, direction.value, csv is not None)  # noqa: E731
     return show(request, eco, "company.html", build, csv)
 
 
@@ -144,7 +144,9 @@ def site(request: Request, eco: Eco, site_id: str, csv: Csv = None) -> Response:
 @router.get("/items/{item_id:path}")
 def item(request: Request, eco: Eco, item_id: str, csv: Csv = None) -> Response:
     cat = catalogue(eco)
-    return show(request, eco, "entity.html", lambda: entities.item_page(cat, item_id), csv)
+    return show(
+        request, eco, "entity.html", lambda: entities.item_page(cat, item_id, csv is not None), csv
+    )
 
 
 @router.get("/products/{product_id:path}")
@@ -156,7 +158,7 @@ def product(
     csv: Csv = None,
 ) -> Response:
     cat = catalogue(eco)
-    build = lambda: questions.product_page(cat, product_id, max_tier)  # noqa: E731
+    build = lambda: questions.product_page(cat, product_id, max_tier, csv is not None)  # noqa: E731
     return show(request, eco, "product.html", build, csv)
 
 
