@@ -68,7 +68,8 @@ class SearchIndex:
         self._id_owner = [k for _, k in ids]
         self._name_keys = [key for key, _ in names]
         self._name_owner = [k for _, k in names]
-        lines = [_clean(f"{e.id}\t{e.name}".lower()) for e in self.entries]
+        # id TAB name, one line each: a query holds neither, so no hit spans two of them
+        lines = [f"{_clean(e.id.lower())}\t{_clean(e.name.lower())}" for e in self.entries]
         self._blob = "\n".join(lines)
         self._starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]]).tolist()
 
