@@ -220,7 +220,7 @@ def product_page(
     links = Table(
         "supply-tree",
         f"Supply tree to tier {max_tier}",
-        ["tier", "supplier", "buyer", "item or link", "site"],
+        ["tier", "supplier", "buyer", "item or link", "site", "supplier stops it alone"],
         total=len(tree["links"]),
         numeric=frozenset({"tier"}),
     )
@@ -232,6 +232,7 @@ def product_page(
                 ref(eco, link["buyer_id"]),
                 ref(eco, link["item_id"]) if link["item_id"] else "critical dependency",
                 ref(eco, link["site_id"]) if link["site_id"] else None,
+                "yes" if (product_id, link["supplier_id"]) in eco.spof else "",
             ]
         )
     findings = Table(

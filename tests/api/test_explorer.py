@@ -165,6 +165,9 @@ def test_the_product_page_marks_its_single_points_of_failure(client: httpx.Clien
     assert "<dt>time to survive (inventory days)</dt><dd>14</dd>" in text
     countries = text[text.index('data-table="country-exposure"') :]
     assert 'href="/scenarios?country=CN"' in countries
+    tree = list(csv.DictReader(io.StringIO(client.get("/products/P-MS20?csv=supply-tree").text)))
+    marked = {r["supplier"] for r in tree if r["supplier stops it alone"] == "yes"}
+    assert marked == {"NORDKAP", "FEINGUSS"}
 
 
 def test_the_paths_page_shows_only_the_paths_with_their_shares(client: httpx.Client) -> None:
