@@ -189,6 +189,7 @@ class Catalogue:
         self._scenarios: dict[tuple[tuple[str, ...], tuple[str, ...], float], Scenario] = {}
         self._scenario_lock = threading.Lock()
         self._trees: dict[tuple[str, int], dict[str, Any]] = {}
+        self._tree_items: dict[str, dict[tuple[str, str], set[str]]] = {}
 
     # -- made when first needed ---------------------------------------------------------
     @cached_property
@@ -287,6 +288,20 @@ class Catalogue:
             found = self._trees.setdefault(key, self.eco.supply_tree(product_id, max_tier))
             while len(self._trees) > TREES_KEPT:
                 self._trees.pop(next(iter(self._trees)), None)
+        return found
+
+    def tree_items(self, product_id: str) -> dict[tuple[str, str], set[str]]:
+        """(supplier or site, buyer) -> the items it ships to that buyer in the supply tree
+        of ``product_id`` (to tier 10, as far as the tree is listed)."""
+        found = self._tree_items.get(product_id)
+        if found is None:
+            found = defaultdict(set)
+            for link in self.supply_tree(product_id, 10)["links"]:
+                if link["item_id"] is not None:
+                    found[(link["supplier_id"], link["buyer_id"])].add(link["item_id"])
+                    if link["site_id"] is not None:
+                        found[(link["site_id"], link["buyer_id"])].add(link["item_id"])
+            found = self._tree_items.setdefault(product_id, dict(found))
         return found
 
     def scenario(self, fail: list[str], countries: list[str], days: float) -> Scenario:

@@ -337,7 +337,8 @@ def paths_page(cat: Catalogue, node_id: str, product_id: str, limit: int = 20) -
     for p in check.paths:
         steps = []
         for a, b in pairwise(p):
-            steps.append({"from": ref(eco, a), "to": ref(eco, b), "how": link_text(cat, a, b)})
+            how = link_text(cat, a, b, product_id)
+            steps.append({"from": ref(eco, a), "to": ref(eco, b), "how": how})
         paths.append(steps)
     return {
         "title": f"From {eco.ctx.name(node_id)} ({node_id}) to {product_id}",
@@ -354,13 +355,17 @@ def paths_page(cat: Catalogue, node_id: str, product_id: str, limit: int = 20) -
     }
 
 
-def link_text(cat: Catalogue, a: str, b: str) -> str:
-    """How ``a`` reaches ``b`` on a path: the items and shares it supplies, a critical
-    dependency, a site of its company, or the focal company making a product."""
+def link_text(cat: Catalogue, a: str, b: str, product_id: str) -> str:
+    """How ``a`` reaches ``b`` on a path to ``product_id``: the items of the product's
+    supply tree it supplies, with their shares; a critical dependency; a site of its
+    company; or the focal company making the product."""
     ctx = cat.eco.ctx
     if b in ctx.model.products and a == ctx.focal:
         return "makes"
     rows = cat.link_between(a, b)
+    wanted = cat.tree_items(product_id).get((a, b))
+    if wanted:  # the items of this product's tree (a tree cut short keeps them all)
+        rows = [r for r in rows if r["item"] in wanted] or rows
     if rows:
         items: dict[str, float] = defaultdict(float)
         for r in rows:

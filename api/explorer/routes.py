@@ -253,7 +253,7 @@ def paths_picture(
     eco: Eco, from_: Annotated[str, Query(alias="from", min_length=1, max_length=200)], to: Id
 ) -> Response:
     cat = catalogue(eco)
-    how = lambda a, b: questions.link_text(cat, a, b)  # noqa: E731
+    how = lambda a, b: questions.link_text(cat, a, b, to)  # noqa: E731
     return picture(eco, lambda: paths_view(eco, from_, to, how))
 
 
