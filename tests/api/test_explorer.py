@@ -175,6 +175,9 @@ def test_the_paths_page_shows_only_the_paths_with_their_shares(client: httpx.Cli
     assert text.count('<li class="path">') == 2
     assert "C-PCBA-DRV 60%" in text and "C-PCBA-DRV 40%" in text  # KESTREL, PENANG
     assert "C-ASIC-MC 100%" in text
+    start = text.index('<ol class="paths">')
+    listed = text[start : text.index("</ol>", start)]
+    assert "C-PCBA-IO" not in listed  # KESTREL sells it to NORVIK, but not for P-NX400
     assert "alone stops P-NX400" in text
     r = client.get("/pictures/paths?from=TKS&to=P-NX400")
     ids = set(re.findall(r'"id":"([^"]+)"', r.text))
