@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tierscope.api.explorer import entities, questions
-from tierscope.api.explorer.catalogue import catalogue
+from tierscope.api.explorer.catalogue import Catalogue, catalogue
 from tierscope.api.explorer.render import HEADERS, page
 from tierscope.api.explorer.tables import Table, csv_response, csv_url
 from tierscope.api.routes.common import Eco
+from tierscope.graph.analysis.scenarios import Scenario
 from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem, UnknownId
 from tierscope.graph.errors import TierscopeError
 from tierscope.graph.stored import results_for
@@ -257,9 +258,24 @@ def paths_picture(
     return picture(eco, lambda: paths_view(eco, from_, to, how))
 
 
+class _Remembered:
+    """The ecosystem, answering scenarios from the catalogue's last few: the picture of a
+    scenario page draws the result the page computed."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self._cat = cat
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cat.eco, name)
+
+    def scenario(self, ids: list[str], countries: list[str], days: float) -> Scenario:
+        return self._cat.scenario(ids, countries, days)
+
+
 @router.get("/pictures/scenario")
 def scenario_picture(eco: Eco, fail: Text = "", country: Text = "", days: Days = 30.0) -> Response:
-    return picture(eco, lambda: views.scenario(eco, _ids(fail), _ids(country), days))
+    remembered = cast(Ecosystem, _Remembered(catalogue(eco)))
+    return picture(eco, lambda: views.scenario(remembered, _ids(fail), _ids(country), days))
 
 
 @router.get("/pictures/people")
