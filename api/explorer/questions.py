@@ -422,6 +422,12 @@ def scenario_page(
     }
 
 
+def _carried(cat: Catalogue, person_id: str) -> list[str]:
+    """The partners ``person_id`` sponsors or is a contact for."""
+    contacts = [c for c, _ in cat.contact_for.get(person_id, ())]
+    return sorted({*cat.sponsoring.get(person_id, ()), *contacts})
+
+
 def people_page(cat: Catalogue, page: int, everything: bool = False) -> dict[str, Any]:
     eco = cat.eco
     ctx = eco.ctx
@@ -432,7 +438,16 @@ def people_page(cat: Catalogue, page: int, everything: bool = False) -> dict[str
     t = Table(
         "people",
         "Sponsors and contacts, most loaded first",
-        ["person", "title", "works at", "role", "partners", "critical partners", "too many"],
+        [
+            "person",
+            "title",
+            "works at",
+            "role",
+            "partners",
+            "critical partners",
+            "too many",
+            "carries",
+        ],
         total=len(loads),
         numeric=frozenset({"partners", "critical partners"}),
     )
@@ -449,6 +464,7 @@ def people_page(cat: Catalogue, page: int, everything: bool = False) -> dict[str
                 p.partners,
                 len(p.critical_partners),
                 "yes" if p.overloaded else "",
+                [ref(eco, c) for c in _carried(cat, p.person_id)[: None if everything else 8]],
             ]
         )
     gaps = Table(
