@@ -317,6 +317,19 @@ class Catalogue:
                     self._scenarios.pop(next(iter(self._scenarios)))
         return found
 
+    @cached_property
+    def register_kinds(self) -> list[str]:
+        """The kinds of finding in the register, sorted."""
+        return sorted({str(k) for k in self.register_columns["kind"].tolist()})
+
+    @cached_property
+    def people_by_load(self) -> list[PersonLoad]:
+        """Sponsors and contacts, the overloaded and most critical first."""
+        return sorted(
+            self.eco.analysis.coverage.people,
+            key=lambda p: (not p.overloaded, -len(p.critical_partners), -p.partners, p.person_id),
+        )
+
     def supply_rows(self, rows: np.ndarray) -> list[dict[str, Any]]:
         """Supply rows (positions) as dicts: supplier, buyer, item, site, share."""
         m = self.eco.ctx.model

@@ -132,7 +132,7 @@ def home_page(
                 len(cat.spof_of_product.get(p, ())),
             ]
         )
-    kinds = sorted({str(k) for k in cat.register_columns["kind"].tolist()})
+    kinds = cat.register_kinds
     pages = max(1, -(-(register.total or 0) // PAGE_SIZE))
     return {
         "title": f"Partner risk explorer — {ctx.name(ctx.focal)}",
@@ -431,10 +431,7 @@ def _carried(cat: Catalogue, person_id: str) -> list[str]:
 def people_page(cat: Catalogue, page: int, everything: bool = False) -> dict[str, Any]:
     eco = cat.eco
     ctx = eco.ctx
-    loads = sorted(
-        eco.analysis.coverage.people,
-        key=lambda p: (not p.overloaded, -len(p.critical_partners), -p.partners, p.person_id),
-    )
+    loads = cat.people_by_load
     t = Table(
         "people",
         "Sponsors and contacts, most loaded first",
