@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import shutil
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -347,3 +348,19 @@ def test_links_keep_their_query_when_a_table_is_downloaded(client: httpx.Client)
         "sort": ["revenue"],
         "csv": ["register"],
     }
+
+
+def test_before_anything_is_loaded_a_page_says_so_and_the_api_stays_json(
+    api_server: Api,
+) -> None:
+    api_server.store.clear()  # the next test's ``api`` loads the demo back
+    with api_server.client() as c:
+        deadline = time.monotonic() + 30  # the server checks the database every 0.2 s
+        while (r := c.get("/companies/TKS")).status_code == 200:
+            assert time.monotonic() < deadline, "the server still shows the cleared data"
+            time.sleep(0.1)
+        assert r.status_code == 409
+        assert r.headers["content-type"].startswith("text/html")
+        assert "<h1>Nothing loaded yet</h1>" in r.text and "tierscope load" in r.text
+        v1 = c.get("/v1/risks")
+        assert v1.status_code == 409 and v1.json()["error"]["code"] == "no_ecosystem"
