@@ -1,7 +1,8 @@
 """The app factory: ``create_app(settings, store)`` gives the FastAPI app of tierscope.
 
 Routes are versioned under ``/v1``; the OpenAPI document is at ``/openapi.json``
-and the interactive docs at ``/docs``.
+and the interactive docs at ``/docs``. The explorer's pages are at ``/`` (see
+``api/explorer``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from tierscope import __version__
-from tierscope.api import errors, sessions
+from tierscope.api import errors, explorer, sessions
 from tierscope.api.auth import SECURITY_SCHEMES
 from tierscope.api.engine import Engine
 from tierscope.api.limits import BodyLimit
@@ -61,6 +62,7 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         engine.warm()  # the API answers at once; the ecosystem is read meanwhile
+        explorer.warm(engine.current)  # then the explorer's indexes and supply trees
         yield
 
     app = FastAPI(
@@ -85,6 +87,7 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
         report,
     ):
         app.include_router(module.router, prefix="/v1")
+    explorer.mount(app)  # the pages at /, beside the API
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(
         BodyLimit,

@@ -19,6 +19,7 @@ References
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "write_csv"]
+__all__ = ["FORMULA_PREFIXES", "csv_text", "safe_cell", "write_csv"]
 
 #: The first characters that make a spreadsheet read a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -82,6 +83,25 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
         writer = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
         writer.writerow([safe_cell(str(c)) for c in frame.columns])
         writer.writerows(_rows(frame))
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """``header`` and ``rows`` as CSV text (what a web page offers as a download), every
+    cell passed through :func:`safe_cell` and every text field quoted, as
+    :func:`write_csv` writes files.
+
+    Examples
+    --------
+    >>> print(csv_text(["id", "share"], [["=1+2", 0.5], ["Isar", None]]), end="")
+    "id","share"
+    "'=1+2",0.5
+    "Isar",""
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    writer.writerow([safe_cell(str(c)) for c in header])
+    writer.writerows([safe_cell(_plain(v)) for v in row] for row in rows)
+    return out.getvalue()
 
 
 def _rows(frame: pd.DataFrame) -> Iterable[Sequence[Any]]:

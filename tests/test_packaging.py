@@ -68,6 +68,16 @@ def expected_modules() -> list[str]:
     return sorted(found)
 
 
+def folder_of(package: str) -> Path:
+    """The checkout's folder of ``package``: that of its nearest mapped parent, and below."""
+    parts = package.split(".")
+    for k in range(len(parts), 0, -1):
+        mapped = ".".join(parts[:k])
+        if mapped in PACKAGE_DIR:
+            return REPO / PACKAGE_DIR[mapped] / Path(*parts[k:])
+    raise AssertionError(f"{package} is under no folder of package-dir")
+
+
 def expected_files() -> dict[str, list[str]]:
     """Each data package's files in the checkout (they ship whole: package-data is ``*``)."""
     out = {}
@@ -75,8 +85,7 @@ def expected_files() -> dict[str, list[str]]:
         if package == "tierscope":
             continue
         assert globs == ["*"], (package, globs)
-        parent, _, child = package.rpartition(".")
-        folder = REPO / PACKAGE_DIR[parent] / child
+        folder = folder_of(package)
         out[package] = sorted(f.name for f in folder.iterdir() if f.is_file())
     return out
 

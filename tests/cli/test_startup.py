@@ -74,6 +74,7 @@ def _heavy(modules: set[str]) -> list[str]:
         ["load", "--help"],
         ["report", "--help"],
         ["serve", "--help"],
+        ["explore", "--help"],
         ["db", "--help"],
         ["db", "start", "--help"],
         ["view", "--help"],

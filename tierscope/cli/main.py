@@ -16,7 +16,7 @@ from tierscope.cli.common import cell, console, err, handle_errors, open_store, 
 from tierscope.cli.crash import ReportingGroup
 from tierscope.cli.mirror import mirror_command
 from tierscope.cli.report import report_command
-from tierscope.cli.serve import serve_command
+from tierscope.cli.serve import explore_command, serve_command
 
 # Each command imports the core it uses (the store and its driver, the loaders, the
 # analyses, pandas, networkx) when it runs: `tierscope --version`, `--help` and every
@@ -39,6 +39,7 @@ app.add_typer(view.app, name="view")
 app.command("analyze")(analyze_command)
 app.command("scenario")(scenario_command)
 app.command("serve")(serve_command)
+app.command("explore")(explore_command)
 app.command("report")(report_command)
 app.command("mirror")(mirror_command)
 
