@@ -50,10 +50,17 @@ header, and an unexpected error (500) names it in `request_id`.
 """
 
 
-def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: ApiSettings,
+    store: Store,
+    engine: Engine | None = None,
+    warm_explorer: bool = True,
+) -> FastAPI:
     """The app over ``store``; the caller owns the store (and closes it). ``engine``:
     one made (and warming) already, as ``tierscope serve`` does before importing the
-    server."""
+    server. ``warm_explorer``: make the explorer's indexes at start-up (``tierscope
+    explore``), not when its first page asks (``tierscope serve``, whose first API
+    answers would share the interpreter with them)."""
     keys = settings.keys()
 
     if engine is None:
@@ -62,7 +69,8 @@ def create_app(settings: ApiSettings, store: Store, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         engine.warm()  # the API answers at once; the ecosystem is read meanwhile
-        explorer.warm(engine.current)  # then the explorer's indexes and supply trees
+        if warm_explorer:  # then the explorer's indexes and supply trees, made ahead
+            explorer.warm(engine.current)
         yield
 
     app = FastAPI(

@@ -25,7 +25,7 @@ def serve_command(
 ) -> None:
     """Serve the HTTP API under /v1 (docs at /docs) and the explorer at /. Keys:
     TIERSCOPE_API_KEYS."""
-    _serve(host, port, log_level, browser=False)
+    _serve(host, port, log_level, browser=False, explorer=False)
 
 
 def explore_command(
@@ -39,10 +39,10 @@ def explore_command(
 ) -> None:
     """Open the explorer in the browser: the register, search, a page per company, product,
     person, path and what-if (the server of `tierscope serve`, on 127.0.0.1)."""
-    _serve("127.0.0.1", port, log_level, browser=not no_browser)
+    _serve("127.0.0.1", port, log_level, browser=not no_browser, explorer=True)
 
 
-def _serve(host: str, port: int, log_level: str, browser: bool) -> None:
+def _serve(host: str, port: int, log_level: str, browser: bool, explorer: bool) -> None:
     from tierscope.api.settings import ApiSettings
 
     with handle_errors():
@@ -75,7 +75,10 @@ def _serve(host: str, port: int, log_level: str, browser: bool) -> None:
         )
         if browser:
             _open_when_up(host, port, f"{here}/")
-        uvicorn.run(create_app(settings, store, engine), host=host, port=port, log_level=log_level)
+        # serve: the API's first answers get both cores' worth of the interpreter; the
+        # explorer's indexes are made when its first page asks (explore: made ahead)
+        app = create_app(settings, store, engine, warm_explorer=explorer)
+        uvicorn.run(app, host=host, port=port, log_level=log_level)
     finally:
         store.close()
 
