@@ -2,9 +2,11 @@
 scenario, the register at ``/``, search and its suggestions, and the pictures.
 
 Each route reads the current ecosystem through :data:`~tierscope.api.sessions.PageEco`
-(a key header or a session with the read role; without either, a browser is sent to
-``/signin`` and back, an htmx request gets a 401 that moves the page there), asks :mod:`entities` or :mod:`questions` for the page and
-renders it; ``?csv=TABLE`` gives one of the page's tables as CSV instead.
+(a key header or a browser session with the read role; without either, a browser is
+sent to ``/signin`` and back, an htmx request gets a 401 whose ``HX-Redirect`` moves
+the page there), asks :mod:`entities` or :mod:`questions` for the page and renders
+it; ``?csv=TABLE`` gives one of the page's tables as CSV instead. No explorer form
+posts (searches and filters are GETs) but sign-out's, which :mod:`sessions` serves.
 """
 
 from __future__ import annotations
