@@ -36,7 +36,10 @@ For the explorer's page routes (outside ``/v1``), use the dependencies here::
 
 ``page_access`` (= ``Depends(require_page(Role.read))``) lets a request through
 with a valid key header or session; otherwise it redirects the browser (303) to
-``/signin?next=<the page>``, and sign-in brings it back there. ``page_post``
+``/signin?next=<the page>``, and sign-in brings it back there. An htmx request
+(``HX-Request: true``) gets a 401 with ``HX-Redirect: /signin?next=<the page it came
+from>`` instead, so htmx moves the whole page to sign-in rather than swapping the
+sign-in form into a part of it. ``page_post``
 also checks the form's ``csrf`` field (or the ``X-CSRF-Token`` header, for
 htmx) against the session. A page template shows a sign-out button with::
 
@@ -361,6 +364,21 @@ async def signout(request: Request) -> Response:
     return response
 
 
+def _htmx_to_signin(request: Request) -> Response:
+    """The answer to an htmx request without access: 401, with ``HX-Redirect`` to the
+    sign-in page, which brings the browser back to the page it was on (``HX-Current-URL``)
+    rather than to the fragment htmx asked for."""
+    current = urlsplit(request.headers.get("hx-current-url", ""))
+    here = current.path + (f"?{current.query}" if current.query else "")
+    target = f"/signin?next={quote(local_path(here), safe='')}"
+    return Response(
+        "Sign in again: the session has ended.",
+        status_code=401,
+        media_type="text/plain",
+        headers={"HX-Redirect": target, "Cache-Control": "no-store"},
+    )
+
+
 def install(app: FastAPI, lifetime_seconds: float) -> None:
     """Sessions on ``app``: its store, ``/signin`` and ``/signout``, and the answers to
     a page asked for without access (303 to sign-in) or a form without its token (403)."""
@@ -368,7 +386,11 @@ def install(app: FastAPI, lifetime_seconds: float) -> None:
     app.include_router(router)
 
     @app.exception_handler(SignInRequired)
-    async def to_signin(_: Request, e: SignInRequired) -> Response:
+    async def to_signin(request: Request, e: SignInRequired) -> Response:
+        if request.headers.get("hx-request") == "true":
+            # htmx asked for a part of a page (a suggestion list, say) after the session
+            # ended: a 401, and htmx sends the whole page to sign-in, back to that page
+            return _htmx_to_signin(request)
         return RedirectResponse(f"/signin?next={quote(e.next_path, safe='')}", status_code=303)
 
     @app.exception_handler(_Forbidden)

@@ -5,6 +5,10 @@ user's). They use ``TIERSCOPE_TEST_NEO4J_URI`` (with ``TIERSCOPE_TEST_NEO4J_USER
 and ``_PASSWORD``) when set, else a local server of their own in
 ``.tierscope/test-neo4j`` on port ``TIERSCOPE_TEST_BOLT_PORT`` (default 7688),
 started once for the session and stopped at its end.
+
+Browser tests share one headless Chromium (``browser``), started when the first test
+asks for it and closed at the end of the session: Playwright's sync API runs one
+instance at a time in a thread, so a second ``sync_playwright()`` beside it fails.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM
 from hypothesis import settings
+from playwright.sync_api import Browser, sync_playwright
 from tests_support import TINY, test_server
 
 from tierscope.graph.config import Neo4jSettings
@@ -64,6 +70,18 @@ def store(session_store: Store) -> Store:
     """The session's store, emptied for this test."""
     session_store.clear()
     return session_store
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, for every browser test of the session (each opens
+    its own context)."""
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def mount(app: FastAPI) -> None:
             if request.url.path.startswith("/v1/"):
                 return await api_answer(request, e)  # type: ignore[no-any-return]
             message = str(e) if isinstance(e, TierscopeError) else "nothing is loaded"
-            return page("error.html", 409, title="Nothing loaded yet", message=message)
+            return page("error.html", 409, request, title="Nothing loaded yet", message=message)
 
         app.add_exception_handler(error, nothing_loaded)
     app.mount(

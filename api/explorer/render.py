@@ -6,6 +6,10 @@ escaped by Jinja2's autoescaping (a company called ``<script>…`` is that
 text). The policy lets a page load only this server's own scripts, styles,
 images and frames (htmx and the stylesheet from ``/static``, pictures in
 frames from ``/pictures``) and send requests and forms only to it.
+
+Given the request, a page of a server with keys shows who is signed in and a
+sign-out button (a form posting the session's CSRF token to ``/signout``), and
+is not kept by the browser's cache (after sign-out, back shows no data).
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from tierscope import __version__
+from tierscope.api.auth import session_of
 from tierscope.api.explorer.tables import Ref, Sentence, Table
 from tierscope.viz.charts import money
 
@@ -52,7 +58,18 @@ _env.tests["table"] = lambda v: isinstance(v, Table)
 _env.tests["sentence"] = lambda v: isinstance(v, Sentence)
 
 
-def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The page ``template`` with ``context``, with the explorer's security headers."""
+def page(
+    template: str, status: int = 200, request: Request | None = None, **context: Any
+) -> HTMLResponse:
+    """The page ``template`` with ``context``, with the explorer's security headers; with
+    ``request``, on a server with keys, the session's role and CSRF token as ``signed_in``
+    and ``csrf`` (for the layout's sign-out button) and no caching."""
+    headers = HEADERS
+    if request is not None and request.app.state.keys:
+        grant = session_of(request)
+        context.update(
+            signed_in=grant.role.name if grant else None, csrf=grant.csrf if grant else ""
+        )
+        headers = {**HEADERS, "Cache-Control": "no-store"}
     html = _env.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status, headers=HEADERS)
+    return HTMLResponse(html, status_code=status, headers=headers)

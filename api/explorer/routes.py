@@ -1,9 +1,12 @@
 """The explorer's routes: a page per company, site, item, product, person, path and
 scenario, the register at ``/``, search and its suggestions, and the pictures.
 
-Each route reads the current ecosystem (the same dependency as ``/v1``, with
-its key check), asks :mod:`entities` or :mod:`questions` for the page and
-renders it; ``?csv=TABLE`` gives one of the page's tables as CSV instead.
+Each route reads the current ecosystem through :data:`~tierscope.api.sessions.PageEco`
+(a key header or a browser session with the read role; without either, a browser is
+sent to ``/signin`` and back, an htmx request gets a 401 whose ``HX-Redirect`` moves
+the page there), asks :mod:`entities` or :mod:`questions` for the page and renders
+it; ``?csv=TABLE`` gives one of the page's tables as CSV instead. No explorer form
+posts (searches and filters are GETs) but sign-out's, which :mod:`sessions` serves.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from tierscope.api.explorer import entities, questions
 from tierscope.api.explorer.catalogue import Catalogue, catalogue
 from tierscope.api.explorer.render import HEADERS, page
 from tierscope.api.explorer.tables import Table, csv_response, csv_url
-from tierscope.api.routes.common import Eco
+from tierscope.api.sessions import PageEco
 from tierscope.graph.analysis.scenarios import Scenario
 from tierscope.graph.ecosystem import MAX_DEPTH, Ecosystem, UnknownId
 from tierscope.graph.errors import TierscopeError
@@ -57,9 +60,13 @@ def show(
     try:
         context = build()
     except UnknownId as e:
-        return page("error.html", 404, title="Not found", message=str(e), snapshot=eco.snapshot)
+        return page(
+            "error.html", 404, request, title="Not found", message=str(e), snapshot=eco.snapshot
+        )
     except TierscopeError as e:
-        return page("error.html", 422, title="Not possible", message=str(e), snapshot=eco.snapshot)
+        return page(
+            "error.html", 422, request, title="Not possible", message=str(e), snapshot=eco.snapshot
+        )
     if csv is not None:
         tables = [v for v in context.values() if isinstance(v, Table)]
         tables += [t for t in context.get("tables", ()) if isinstance(t, Table)]
@@ -69,6 +76,7 @@ def show(
             return page(
                 "error.html",
                 404,
+                request,
                 title="Not found",
                 message=f"this page has no table {csv!r}; its tables: {names}",
                 snapshot=eco.snapshot,
@@ -76,6 +84,7 @@ def show(
         return csv_response(table, request.url.path.strip("/") or "register")
     return page(
         template,
+        request=request,
         snapshot=eco.snapshot,
         csv_url=lambda name: csv_url(request, name),
         **context,
@@ -89,7 +98,7 @@ def _ids(text: str) -> list[str]:
 @router.get("/")
 def home(
     request: Request,
-    eco: Eco,
+    eco: PageEco,
     severity: Annotated[str, Query(max_length=20)] = "",
     kind: Annotated[str, Query(max_length=60)] = "",
     product: Annotated[str, Query(max_length=200)] = "",
@@ -110,13 +119,13 @@ def home(
 
 
 @router.get("/suggest")
-def suggest(eco: Eco, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+def suggest(eco: PageEco, q: Annotated[str, Query(max_length=200)] = "") -> Response:
     return page("suggestions.html", **questions.suggestions(catalogue(eco), q))
 
 
 @router.get("/search")
 def search(
-    request: Request, eco: Eco, q: Annotated[str, Query(max_length=200)] = "", csv: Csv = None
+    request: Request, eco: PageEco, q: Annotated[str, Query(max_length=200)] = "", csv: Csv = None
 ) -> Response:
     cat = catalogue(eco)
     return show(request, eco, "search.html", lambda: questions.search_page(cat, q), csv)
@@ -125,7 +134,7 @@ def search(
 @router.get("/companies/{company_id:path}")
 def company(
     request: Request,
-    eco: Eco,
+    eco: PageEco,
     company_id: str,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 2,
     direction: Direction = Direction.both,
@@ -137,13 +146,13 @@ def company(
 
 
 @router.get("/sites/{site_id:path}")
-def site(request: Request, eco: Eco, site_id: str, csv: Csv = None) -> Response:
+def site(request: Request, eco: PageEco, site_id: str, csv: Csv = None) -> Response:
     cat = catalogue(eco)
     return show(request, eco, "entity.html", lambda: entities.site_page(cat, site_id), csv)
 
 
 @router.get("/items/{item_id:path}")
-def item(request: Request, eco: Eco, item_id: str, csv: Csv = None) -> Response:
+def item(request: Request, eco: PageEco, item_id: str, csv: Csv = None) -> Response:
     cat = catalogue(eco)
     return show(
         request, eco, "entity.html", lambda: entities.item_page(cat, item_id, csv is not None), csv
@@ -153,7 +162,7 @@ def item(request: Request, eco: Eco, item_id: str, csv: Csv = None) -> Response:
 @router.get("/products/{product_id:path}")
 def product(
     request: Request,
-    eco: Eco,
+    eco: PageEco,
     product_id: str,
     max_tier: Annotated[int, Query(ge=1, le=10)] = 3,
     csv: Csv = None,
@@ -166,7 +175,7 @@ def product(
 @router.get("/paths")
 def paths(
     request: Request,
-    eco: Eco,
+    eco: PageEco,
     from_: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
     to: Id,
     csv: Csv = None,
@@ -178,7 +187,7 @@ def paths(
 @router.get("/scenarios")
 def scenarios(
     request: Request,
-    eco: Eco,
+    eco: PageEco,
     fail: Text = "",
     country: Text = "",
     days: Days = 30.0,
@@ -190,14 +199,14 @@ def scenarios(
 
 
 @router.get("/people")
-def people(request: Request, eco: Eco, page: Page = 0, csv: Csv = None) -> Response:
+def people(request: Request, eco: PageEco, page: Page = 0, csv: Csv = None) -> Response:
     cat = catalogue(eco)
     build = lambda: questions.people_page(cat, page, csv is not None)  # noqa: E731
     return show(request, eco, "people.html", build, csv)
 
 
 @router.get("/people/{person_id:path}")
-def person(request: Request, eco: Eco, person_id: str, csv: Csv = None) -> Response:
+def person(request: Request, eco: PageEco, person_id: str, csv: Csv = None) -> Response:
     cat = catalogue(eco)
     return show(request, eco, "entity.html", lambda: entities.person_page(cat, person_id), csv)
 
@@ -205,13 +214,17 @@ def person(request: Request, eco: Eco, person_id: str, csv: Csv = None) -> Respo
 # -- pictures: the views of viz/, drawn in a frame of the pages --------------------------
 
 
-def picture(eco: Ecosystem, make: Callable[[], NetworkView]) -> Response:
+def picture(request: Request, eco: Ecosystem, make: Callable[[], NetworkView]) -> Response:
     try:
         html = network_html(make())
     except UnknownId as e:
-        return page("error.html", 404, title="Not found", message=str(e), snapshot=eco.snapshot)
+        return page(
+            "error.html", 404, request, title="Not found", message=str(e), snapshot=eco.snapshot
+        )
     except TierscopeError as e:
-        return page("error.html", 422, title="Not possible", message=str(e), snapshot=eco.snapshot)
+        return page(
+            "error.html", 422, request, title="Not possible", message=str(e), snapshot=eco.snapshot
+        )
     # the picture carries its own policy (inline code only); it may be framed here only
     return HTMLResponse(
         html,
@@ -225,7 +238,7 @@ def picture(eco: Ecosystem, make: Callable[[], NetworkView]) -> Response:
 @router.get("/pictures/company")
 def company_picture(
     request: Request,
-    eco: Eco,
+    eco: PageEco,
     id: Id,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = 2,
     direction: Direction = Direction.both,
@@ -241,21 +254,26 @@ def company_picture(
         part = company_ecosystem(store, run, id, depth, direction.value)
         return views.company(part, id, depth, direction.value)
 
-    return picture(eco, make)
+    return picture(request, eco, make)
 
 
 @router.get("/pictures/product")
-def product_picture(eco: Eco, id: Id, max_tier: Annotated[int, Query(ge=1, le=10)] = 3) -> Response:
-    return picture(eco, lambda: views.product(eco, id, max_tier))
+def product_picture(
+    request: Request, eco: PageEco, id: Id, max_tier: Annotated[int, Query(ge=1, le=10)] = 3
+) -> Response:
+    return picture(request, eco, lambda: views.product(eco, id, max_tier))
 
 
 @router.get("/pictures/paths")
 def paths_picture(
-    eco: Eco, from_: Annotated[str, Query(alias="from", min_length=1, max_length=200)], to: Id
+    request: Request,
+    eco: PageEco,
+    from_: Annotated[str, Query(alias="from", min_length=1, max_length=200)],
+    to: Id,
 ) -> Response:
     cat = catalogue(eco)
     how = lambda a, b: questions.link_text(cat, a, b, to)  # noqa: E731
-    return picture(eco, lambda: paths_view(eco, from_, to, how))
+    return picture(request, eco, lambda: paths_view(eco, from_, to, how))
 
 
 class _Remembered:
@@ -273,11 +291,15 @@ class _Remembered:
 
 
 @router.get("/pictures/scenario")
-def scenario_picture(eco: Eco, fail: Text = "", country: Text = "", days: Days = 30.0) -> Response:
+def scenario_picture(
+    request: Request, eco: PageEco, fail: Text = "", country: Text = "", days: Days = 30.0
+) -> Response:
     remembered = cast(Ecosystem, _Remembered(catalogue(eco)))
-    return picture(eco, lambda: views.scenario(remembered, _ids(fail), _ids(country), days))
+    return picture(
+        request, eco, lambda: views.scenario(remembered, _ids(fail), _ids(country), days)
+    )
 
 
 @router.get("/pictures/people")
-def people_picture(eco: Eco) -> Response:
-    return picture(eco, lambda: views.people(eco))
+def people_picture(request: Request, eco: PageEco) -> Response:
+    return picture(request, eco, lambda: views.people(eco))

@@ -11,7 +11,7 @@ import shutil
 import time
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pandas as pd
@@ -269,12 +269,65 @@ def test_unknown_ids_and_refused_values_are_pages_that_name_them(client: httpx.C
         assert r.headers["content-type"].startswith("text/html")
 
 
-def test_pages_need_a_key_with_the_read_role(api: Api) -> None:
+#: every explorer route that reads data (pages, a table as CSV, pictures, suggestions)
+GUARDED = [
+    "/",
+    "/?csv=register",
+    "/search?q=tks",
+    "/companies/TKS",
+    "/companies/TKS?csv=stops",
+    "/sites/SITE-FEINGUSS-SUHL",
+    "/items/C-ASIC-MC",
+    "/products/P-NX400",
+    "/paths?from=TKS&to=P-NX400",
+    "/scenarios?fail=TKS",
+    "/people",
+    "/people/PER-FEINGUSS-1",
+    "/suggest?q=tks",
+    "/pictures/company?id=TKS",
+    "/pictures/product?id=P-NX400",
+    "/pictures/paths?from=TKS&to=P-NX400",
+    "/pictures/scenario?fail=TKS",
+    "/pictures/people",
+]
+
+
+@pytest.mark.parametrize("route", GUARDED)
+def test_without_a_key_or_session_a_page_sends_the_browser_to_sign_in(api: Api, route: str) -> None:
     with api.client(key=None) as c:
-        assert c.get("/companies/TKS").status_code == 401
-        assert c.get("/suggest?q=tks").status_code == 401
-        assert c.get("/pictures/people").status_code == 401
+        r = c.get(route, follow_redirects=False)
+        assert r.status_code == 303, route
+        assert r.headers["location"] == "/signin?next=" + quote(route, safe="")
+        assert "tierscope" not in r.text  # nothing of the page
+    with api.client(key="not-a-key-0123456789") as c:
+        assert c.get(route).status_code == 401  # a wrong key header is not sent to sign in
+    with api.client() as c:
+        assert c.get(route).status_code == 200
+
+
+def test_htmx_without_a_session_moves_the_page_to_sign_in(api: Api) -> None:
+    """A suggestion asked for after the session ended: a 401 whose ``HX-Redirect`` takes
+    the whole page (not the suggestion list) to sign-in, and back to where it was."""
+    with api.client(key=None) as c:
+        r = c.get(
+            "/suggest?q=tks",
+            headers={"HX-Request": "true", "HX-Current-URL": api.url + "/companies/TKS?depth=3"},
+        )
+        assert r.status_code == 401
+        assert r.headers["hx-redirect"] == "/signin?next=%2Fcompanies%2FTKS%3Fdepth%3D3"
+        r = c.get(
+            "/suggest?q=tks",
+            headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/x"},
+        )
+        assert r.status_code == 401  # another site's URL: only its path, on this site
+        assert r.headers["hx-redirect"] == "/signin?next=%2Fx"
         assert c.get("/static/htmx.min.js").status_code == 200  # no data in it
+
+
+def test_pages_open_to_a_key_show_no_sign_out_and_are_not_cached(client: httpx.Client) -> None:
+    r = client.get("/companies/TKS")
+    assert r.headers["cache-control"] == "no-store"
+    assert 'action="/signout"' not in r.text  # a key header has no session to end
 
 
 def test_the_api_under_v1_is_unchanged_and_its_document_lists_no_page(client: httpx.Client) -> None:

@@ -14,22 +14,12 @@ from typing import Any
 import pandas as pd
 import pytest
 from apitools import READ_KEY, Api
-from browser import ARGS, CHROMIUM, INJECTIONS, SCREENSHOTS
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser import INJECTIONS, SCREENSHOTS
+from playwright.sync_api import Browser, Page
 
 from tierscope.loaders.bundle import demo_bundle_path, load_bundle
 
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @dataclass

@@ -6,14 +6,13 @@ nothing and holds no injected element."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from apitools import Api
-from browser import ARGS, CHROMIUM, INJECTIONS, open_page
-from playwright.sync_api import Browser, sync_playwright
+from browser import INJECTIONS, open_page
+from playwright.sync_api import Browser
 
 from tierscope.loaders.bundle import demo_bundle_path, load_bundle
 
@@ -31,16 +30,6 @@ PAGES = {
     "/v1/report": 0,
 }
 INJECTED = "img, [onerror], [onload], [onmouseover], svg svg, svg[onload], b[onmouseover]"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="module")

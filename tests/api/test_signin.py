@@ -3,8 +3,10 @@
 The server here has keys, logs everything it can (uvicorn's access and error
 logs, tierscope's, FastAPI's and Starlette's, at DEBUG) into a list, and carries three probe routes
 standing for the explorer's pages: a page, a page that takes a posted form, and
-one that reads the ecosystem. Every response body, header and log line is kept,
-and none may hold a key.
+one that reads the ecosystem; the explorer is mounted at ``/`` beside them, as in
+``tierscope serve``, and is walked over HTTP and in Chromium: sign-in, pages,
+pictures, a CSV, suggestions, a session ended under an open page, sign-out. Every
+response body, header and log line is kept, and none may hold a key.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 from apitools import ADMIN_KEY, READ_KEY, Api, free_port
-from browser import ARGS, CHROMIUM
 from fastapi import Depends, FastAPI
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from playwright.sync_api import Browser, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from tierscope.api.app import create_app
 from tierscope.api.auth import SESSION_COOKIE
@@ -378,16 +380,6 @@ def test_sessions_expire() -> None:
     assert store.grant(other) is None
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 def test_the_browser_signs_in_once_explores_and_signs_out(
     server: Server, browser: Browser, api: Api
 ) -> None:
@@ -452,6 +444,148 @@ def test_the_oldest_session_gives_way_when_there_are_too_many(
     assert len(store) == 3 and MAX_SESSIONS > 3
     assert store.grant(tokens[0]) is None
     assert all(store.grant(t) is not None for t in tokens[1:])
+
+
+#: the explorer's pages (the server here mounts it at / as ``tierscope serve`` does)
+EXPLORER = [
+    "/",
+    "/search?q=tks",
+    "/companies/TKS?depth=3",
+    "/products/P-NX400",
+    "/paths?from=TKS&to=P-NX400",
+    "/scenarios?fail=TKS",
+    "/people",
+]
+
+
+def test_the_explorer_signs_in_explores_and_signs_out_over_http(server: Server, api: Api) -> None:
+    with server.client() as c:
+        r = c.get("/companies/TKS?depth=3")
+        assert r.status_code == 303
+        assert r.headers["location"] == "/signin?next=%2Fcompanies%2FTKS%3Fdepth%3D3"
+        r = sign_in(c, next_path="/companies/TKS?depth=3")
+        assert r.status_code == 303 and r.headers["location"] == "/companies/TKS?depth=3"
+        for route in EXPLORER:
+            r = c.get(route)
+            assert r.status_code == 200, route
+            assert "signed in with a read key" in r.text, route
+            assert r.headers["cache-control"] == "no-store", route
+        csrf = session_csrf(c)
+        assert f'name="csrf" value="{csrf}"' in c.get("/").text  # the sign-out form's token
+        r = c.get("/companies/TKS", params={"csv": "stops"})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        assert "P-NX400" in r.text
+        r = c.get("/pictures/company", params={"id": "TKS"})
+        assert (
+            r.status_code == 200
+            and "frame-ancestors 'self'" in r.headers["content-security-policy"]
+        )
+        r = c.get("/suggest", params={"q": "Kinetic"}, headers={"HX-Request": "true"})
+        assert r.status_code == 200 and 'href="/companies/TKS"' in r.text
+        old = c.cookies[SESSION_COOKIE]
+        r = c.post("/signout", data={"csrf": csrf})
+        assert r.status_code == 303 and r.headers["location"] == "/signin"
+    with server.client() as c:  # the old cookie, replayed: every part of the explorer refuses
+        c.cookies.set(SESSION_COOKIE, old)
+        for route in [*EXPLORER, "/companies/TKS?csv=stops", "/pictures/company?id=TKS"]:
+            r = c.get(route)
+            assert r.status_code == 303, route
+            assert r.headers["location"].startswith("/signin?next=%2F"), route
+        r = c.get(
+            "/suggest",
+            params={"q": "tks"},
+            headers={"HX-Request": "true", "HX-Current-URL": server.url + "/people"},
+        )
+        assert r.status_code == 401 and r.headers["hx-redirect"] == "/signin?next=%2Fpeople"
+        assert "TKS" not in r.text
+
+
+def test_with_no_keys_the_explorer_shows_no_sign_out(open_server: Server, api: Api) -> None:
+    with open_server.client() as c:
+        r = c.get("/")
+        assert r.status_code == 200
+        assert "/signout" not in r.text and "signed in" not in r.text
+
+
+def _drawn(page: Page) -> None:
+    """Wait until every picture in a frame of ``page`` has drawn and stands still."""
+    for frame in page.locator("iframe.picture").all():
+        frame.scroll_into_view_if_needed()  # frames load lazily
+    page.wait_for_load_state("networkidle")
+    frames = [f for f in page.frames if "/pictures/" in f.url]
+    assert frames, page.url
+    for frame in frames:
+        deadline = time.monotonic() + 30
+        while not frame.evaluate("() => !!(window.tierscope && window.tierscope.still)"):
+            assert time.monotonic() < deadline, f"{frame.url} did not draw"
+            time.sleep(0.05)
+
+
+def test_the_browser_signs_in_to_the_explorer_and_its_session_ends(
+    server: Server, browser: Browser, api: Api, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    requests: list[str] = []
+    contents: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+
+    def look() -> str:
+        page.wait_for_load_state("load")
+        contents.append(page.content())
+        return page.url.removeprefix(server.url)
+
+    def signin_here() -> None:
+        page.fill("#key", READ_KEY)
+        page.click("button[type=submit]")
+
+    page.goto(server.url + "/companies/TKS")
+    assert look() == "/signin?next=%2Fcompanies%2FTKS"
+    signin_here()
+    page.wait_for_url("**/companies/TKS")
+    assert look() == "/companies/TKS"
+    assert page.locator("h1").inner_text() == "Taiwan Kinetic Semiconductor Co., Ltd. (TKS)"
+    assert page.inner_text("#signed-in") == "signed in with a read key"
+    _drawn(page)  # the picture in its frame, with the session cookie
+    with page.expect_download() as download:
+        page.locator('[data-table="stops"] a.csv').click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert "P-NX400" in saved.read_text(encoding="utf-8")
+
+    page.goto(server.url + "/")
+    look()
+    page.locator('input[type="search"][name="q"]').press_sequentially("Kinetic", delay=40)
+    page.locator('#suggestions a[href="/companies/TKS"]').wait_for(state="visible")
+
+    # the session ends elsewhere (signed out in another tab, say): the next suggestion
+    # moves the whole page to sign-in, and signing in brings it back to the register
+    (cookie,) = [c for c in context.cookies() if c["name"] == SESSION_COOKIE]
+    csrf = page.locator('form.account input[name="csrf"]').get_attribute("value")
+    with server.client() as other:
+        other.cookies.set(SESSION_COOKIE, cookie["value"])
+        assert other.post("/signout", data={"csrf": csrf or ""}).status_code == 303
+    page.locator('input[type="search"][name="q"]').fill("")
+    page.locator('input[type="search"][name="q"]').press_sequentially("Fein", delay=40)
+    page.wait_for_url("**/signin?next=%2F")
+    assert look() == "/signin?next=%2F"
+    signin_here()
+    page.wait_for_url(server.url + "/")
+    assert look() == "/" and page.locator('[data-table="register"]').count() == 1
+
+    page.click("#signout")
+    page.wait_for_url("**/signin")
+    assert look() == "/signin"
+    assert [c for c in context.cookies() if c["name"] == SESSION_COOKIE] == []
+    page.goto(server.url + "/products/P-NX400")
+    assert look() == "/signin?next=%2Fproducts%2FP-NX400"
+    context.close()
+    assert [u for u in requests if not u.startswith(server.url + "/")] == []
+    server.seen.extend(requests + contents)
+    for key in (*KEYS, WRONG_KEY):
+        assert [u for u in requests if key in u] == []
+        assert [c for c in contents if key in c] == []
 
 
 def test_no_key_ever_reached_a_body_header_url_or_log(server: Server) -> None:

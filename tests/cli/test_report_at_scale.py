@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser import ARGS, CHROMIUM, open_page
-from playwright.sync_api import sync_playwright
+from browser import open_page
+from playwright.sync_api import Browser
 
 from tierscope.graph.store import Store
 from tierscope.loaders.bundle import load_bundle
@@ -28,7 +28,7 @@ COMPANIES = 20_000
 
 @pytest.mark.slow
 def test_the_report_of_20000_companies_has_its_chain_pictures(
-    store: Store, test_env: dict[str, str], tmp_path: Path
+    store: Store, test_env: dict[str, str], tmp_path: Path, browser: Browser
 ) -> None:
     generate(COMPANIES, 7, tmp_path / "bundle")
     load_bundle(tmp_path / "bundle", store)
@@ -42,22 +42,20 @@ def test_the_report_of_20000_companies_has_its_chain_pictures(
     )
     assert done.returncode == 0, done.stderr
     assert f"Wrote the report to {html}" in done.stderr
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            opened = open_page(browser, html, ready=None)
-            opened.assert_clean()
-            chains = opened.eval(
-                "() => [...document.querySelectorAll('svg.chain')].map(svg => [svg.dataset.chain,"
-                " [...svg.querySelectorAll('g.box')].map(g => [g.dataset.node,"
-                " g.getAttribute('class')])])"
-            )
-            subjects = opened.eval(
-                "() => [...document.querySelectorAll("
-                "'ol.risks li[data-kind=single_point_of_failure]')].map(e => e.dataset.subject)"
-            )
-        finally:
-            browser.close()
+    opened = open_page(browser, html, ready=None)
+    try:
+        opened.assert_clean()
+        chains = opened.eval(
+            "() => [...document.querySelectorAll('svg.chain')].map(svg => [svg.dataset.chain,"
+            " [...svg.querySelectorAll('g.box')].map(g => [g.dataset.node,"
+            " g.getAttribute('class')])])"
+        )
+        subjects = opened.eval(
+            "() => [...document.querySelectorAll("
+            "'ol.risks li[data-kind=single_point_of_failure]')].map(e => e.dataset.subject)"
+        )
+    finally:
+        opened.page.context.close()
     assert len(chains) == CHAIN_VIEWS
     # the top ten's single points of failure are pictured in the same order
     pictured = [subject for subject, _ in chains]

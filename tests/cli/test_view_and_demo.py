@@ -7,13 +7,12 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import ARGS, CHROMIUM, open_page
-from playwright.sync_api import Browser, sync_playwright
+from browser import open_page
+from playwright.sync_api import Browser
 
 from tierscope.graph.projection import read_projection
 from tierscope.graph.store import Store
@@ -21,16 +20,6 @@ from tierscope.graph.summary import summarize
 from tierscope.loaders.bundle import demo_bundle_path, load_bundle, read_valid_bundle
 
 WROTE = re.compile(r"^Wrote (?P<path>.+) \((?P<nodes>[\d,]+) nodes, (?P<links>[\d,]+) links\)$")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

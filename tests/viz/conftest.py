@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import ARGS, CHROMIUM, INJECTIONS
-from playwright.sync_api import Browser, sync_playwright
+from browser import INJECTIONS
 
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import projection_from_records
 from tierscope.loaders.bundle import demo_bundle_path, read_valid_bundle
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="session")
