@@ -112,6 +112,11 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=7689, help="Bolt port of the bench database")
     ap.add_argument("--http-port", type=int, default=8766)
     ap.add_argument("--samples", type=int, default=200, help="requests of each kind")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="comma-separated words: only the kinds whose name holds one (e.g. suggest,paths)",
+    )
     args = ap.parse_args()
 
     database, settings, _ = prepare(args.companies, args.seed, args.port)
@@ -143,6 +148,9 @@ def main() -> None:
             print(f"server up, ecosystem read in {time.perf_counter() - t:.0f} s", file=sys.stderr)
             rng = random.Random(args.seed)
             table = kinds(records, rng)
+            words = [w.strip() for w in args.only.split(",") if w.strip()]
+            if words:
+                table = {k: v for k, v in table.items() if any(w in k for w in words)}
             first = {}
             for name, (_, make) in table.items():
                 first[name] = timed(client, [make()])[0]
