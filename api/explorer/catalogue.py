@@ -373,16 +373,20 @@ def catalogue(eco: Ecosystem) -> Catalogue:
 
 
 def warm(current: Callable[[], Ecosystem]) -> threading.Thread:
-    """Make the catalogue of the ecosystem ``current()`` returns, its search index and
-    every product's supply tree, in a thread: the first pages then find them made (a
-    company page reads every product's tree). A failure is left to the first page."""
+    """Make the catalogue of the ecosystem ``current()`` returns, its search index,
+    every product's supply tree and the items along its links, in a thread: the first
+    pages then find them made (a company page reads every product's tree, a path page
+    the items of its product's). A failure is left to the first page."""
 
     def run() -> None:
         try:
             cat = catalogue(current())
             cat.search  # noqa: B018  (made now, not at the first keystroke)
-            for p in sorted(cat.eco.ctx.model.products):
+            products = sorted(cat.eco.ctx.model.products)
+            for p in products:
                 cat.supply_tree(p, 3)  # the tree a product page draws first
+            for p in products:
+                cat.tree_items(p)  # what the links of a path page carry (the tree to tier 10)
         except Exception as e:  # the page that needs it reports it properly
             log.warning("could not prepare the explorer: %s", e)
 

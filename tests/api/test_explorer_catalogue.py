@@ -24,6 +24,8 @@ def test_one_catalogue_per_ecosystem_warmed_with_every_supply_tree(eco: Ecosyste
     assert catalogue(eco) is cat
     assert set(eco.trees) == set(eco.ctx.model.products)
     assert "search" in cat.__dict__  # the search index was made by the thread
+    # and the items along every product's links, which a path page reads
+    assert set(cat._tree_items) == set(eco.ctx.model.products)
     other = Ecosystem.of(eco.ctx, eco.analysis)
     assert catalogue(other) is not cat and catalogue(other).eco is other
 
