@@ -113,6 +113,14 @@ def main() -> None:
     ap.add_argument("--http-port", type=int, default=8766)
     ap.add_argument("--samples", type=int, default=200, help="requests of each kind")
     ap.add_argument(
+        "--settle",
+        type=float,
+        default=0.0,
+        help="seconds to wait once the server answers, before the first page: the\n"
+        "explorer's warm-up (every product's supply trees, in a thread) runs for about\n"
+        "a minute at 100,000 companies, and pages asked meanwhile wait or share the CPU",
+    )
+    ap.add_argument(
         "--only",
         default="",
         help="comma-separated words: only the kinds whose name holds one (e.g. suggest,paths)",
@@ -146,6 +154,7 @@ def main() -> None:
                         raise SystemExit("the server did not come up") from None
                     time.sleep(0.5)
             print(f"server up, ecosystem read in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+            time.sleep(args.settle)
             rng = random.Random(args.seed)
             table = kinds(records, rng)
             words = [w.strip() for w in args.only.split(",") if w.strip()]
