@@ -57,9 +57,9 @@ class Engine:
                 return eco
             state = self.store.require_complete()
             if eco is None or eco.snapshot != state.snapshot:
-                log.info("analysing snapshot %s", state.snapshot)
+                log.info("reading snapshot %s and its stored results", state.snapshot)
                 eco = ecosystem(self.store, say=log.info)
-                log.info("analysed snapshot %s in %.1f s", eco.snapshot, eco.built_seconds)
+                log.info("read snapshot %s in %.1f s", eco.snapshot, eco.built_seconds)
                 self._eco = eco
             self._checked = time.monotonic()
             return eco
