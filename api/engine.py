@@ -58,8 +58,9 @@ class Engine:
             state = self.store.require_complete()
             if eco is None or eco.snapshot != state.snapshot:
                 log.info("reading snapshot %s and its stored results", state.snapshot)
+                started = time.monotonic()
                 eco = ecosystem(self.store, say=log.info)
-                log.info("read snapshot %s in %.1f s", eco.snapshot, eco.built_seconds)
+                log.info("read snapshot %s in %.1f s", eco.snapshot, time.monotonic() - started)
                 self._eco = eco
             self._checked = time.monotonic()
             return eco
