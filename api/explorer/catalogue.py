@@ -39,6 +39,8 @@ KINDS = ("company", "item", "site", "person")
 SCENARIOS_KEPT = 16
 #: supply trees (of a product to a tier) kept: a few thousand links each
 TREES_KEPT = 64
+#: pictures kept, as their HTML (a megabyte or two each, vis-network inline)
+PICTURES_KEPT = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +192,8 @@ class Catalogue:
         self._scenario_lock = threading.Lock()
         self._trees: dict[tuple[str, int], dict[str, Any]] = {}
         self._tree_items: dict[str, dict[tuple[str, str], set[str]]] = {}
+        self._pictures: dict[tuple[Any, ...], str] = {}
+        self._pictures_lock = threading.Lock()
 
     # -- made when first needed ---------------------------------------------------------
     @cached_property
@@ -289,6 +293,22 @@ class Catalogue:
             while len(self._trees) > TREES_KEPT:
                 self._trees.pop(next(iter(self._trees)), None)
         return found
+
+    def picture(self, key: tuple[Any, ...], make: Callable[[], str]) -> str:
+        """The picture ``key`` names, made by ``make`` the first time and kept (the last
+        :data:`PICTURES_KEPT`): a product's picture takes seconds to make at 100,000
+        companies, and pages of the same product frame the same one."""
+        with self._pictures_lock:
+            found = self._pictures.pop(key, None)
+            if found is not None:
+                self._pictures[key] = found  # the most recently used last
+                return found
+        html = make()  # outside the lock: other pictures are made meanwhile
+        with self._pictures_lock:
+            self._pictures[key] = html
+            while len(self._pictures) > PICTURES_KEPT:
+                self._pictures.pop(next(iter(self._pictures)), None)
+        return html
 
     def tree_items(self, product_id: str) -> dict[tuple[str, str], set[str]]:
         """(supplier or site, buyer) -> the items it ships to that buyer in the supply tree

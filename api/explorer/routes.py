@@ -214,9 +214,19 @@ def person(request: Request, eco: PageEco, person_id: str, csv: Csv = None) -> R
 # -- pictures: the views of viz/, drawn in a frame of the pages --------------------------
 
 
-def picture(request: Request, eco: Ecosystem, make: Callable[[], NetworkView]) -> Response:
+def picture(
+    request: Request,
+    eco: Ecosystem,
+    make: Callable[[], NetworkView],
+    key: tuple[Any, ...] | None = None,
+) -> Response:
+    """The picture ``make`` gives, as its own page; with a ``key``, kept in the catalogue
+    and made once."""
     try:
-        html = network_html(make())
+        if key is None:
+            html = network_html(make())
+        else:
+            html = catalogue(eco).picture(key, lambda: network_html(make()))
     except UnknownId as e:
         return page(
             "error.html", 404, request, title="Not found", message=str(e), snapshot=eco.snapshot
@@ -254,14 +264,16 @@ def company_picture(
         part = company_ecosystem(store, run, id, depth, direction.value)
         return views.company(part, id, depth, direction.value)
 
-    return picture(request, eco, make)
+    return picture(request, eco, make, ("company", id, depth, direction.value))
 
 
 @router.get("/pictures/product")
 def product_picture(
     request: Request, eco: PageEco, id: Id, max_tier: Annotated[int, Query(ge=1, le=10)] = 3
 ) -> Response:
-    return picture(request, eco, lambda: views.product(eco, id, max_tier))
+    return picture(
+        request, eco, lambda: views.product(eco, id, max_tier), ("product", id, max_tier)
+    )
 
 
 @router.get("/pictures/paths")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tierscope.api.explorer.catalogue import catalogue, warm
+from tierscope.api.explorer.catalogue import PICTURES_KEPT, catalogue, warm
 from tierscope.api.explorer.tables import Ref, Sentence, linked
 from tierscope.graph.ecosystem import Ecosystem
 from tierscope.graph.projection import projection_from_records
@@ -59,3 +59,24 @@ def test_ids_in_a_sentence_become_links_and_the_rest_stays_text(eco: Ecosystem) 
     assert [p.href for p in linked(eco, "P-NX400 stops").parts if isinstance(p, Ref)] == [
         "/products/P-NX400"
     ]
+
+
+def test_a_picture_is_made_once_and_the_least_recently_used_goes_first(eco: Ecosystem) -> None:
+    cat = catalogue(eco)
+    made: list[tuple[str, int]] = []
+
+    def make(key: tuple[str, int]) -> str:
+        made.append(key)
+        return f"<html>{key}</html>"
+
+    first = ("product", 0)
+    assert cat.picture(first, lambda: make(first)) == "<html>('product', 0)</html>"
+    assert cat.picture(first, lambda: make(first)) == "<html>('product', 0)</html>"
+    assert made == [first]
+    for i in range(1, PICTURES_KEPT):
+        cat.picture(("product", i), lambda i=i: make(("product", i)))
+    cat.picture(first, lambda: make(first))  # used again: now the most recent
+    cat.picture(("product", PICTURES_KEPT), lambda: make(("product", PICTURES_KEPT)))
+    assert made.count(first) == 1  # kept: ("product", 1) went instead
+    cat.picture(("product", 1), lambda: make(("product", 1)))
+    assert made.count(("product", 1)) == 2
