@@ -39,6 +39,18 @@ PAGE_SIZE = 50
 SORTS = ("rank", "revenue", "subject")
 
 
+def _finding_cells(cat: Catalogue, f: Finding) -> list[Any]:
+    """A finding's first cells in every register table: rank, severity, kind, subject,
+    sentence (its ids linked)."""
+    return [
+        f.rank,
+        f.severity,
+        KIND_LABELS.get(f.kind, f.kind),
+        _subject(cat, f),
+        linked(cat.eco, f.sentence),
+    ]
+
+
 def _subject(cat: Catalogue, f: Finding) -> Ref:
     if f.subject_type == "country":
         return Ref("country", f.subject_id, f.subject_id)
@@ -93,11 +105,7 @@ def register_table(
         f = reg[k]
         t.rows.append(
             [
-                f.rank,
-                f.severity,
-                KIND_LABELS.get(f.kind, f.kind),
-                _subject(cat, f),
-                linked(eco, f.sentence),
+                *_finding_cells(cat, f),
                 money(f.revenue_at_stake) if f.revenue_at_stake else None,
                 [ref(eco, p) for p in f.products],
             ]
@@ -247,15 +255,7 @@ def product_page(
     findings.total = len(naming)
     for k in naming[shown(len(naming), everything)]:
         f = reg[k]
-        findings.rows.append(
-            [
-                f.rank,
-                f.severity,
-                KIND_LABELS.get(f.kind, f.kind),
-                _subject(cat, f),
-                linked(eco, f.sentence),
-            ]
-        )
+        findings.rows.append(_finding_cells(cat, f))
     companies, countries, by_country = _exposure(cat, product_id, everything)
     d = ctx.items[product_id]
     return {
