@@ -4,7 +4,7 @@ scenario, the register at ``/``, search and its suggestions, and the pictures.
 Each route reads the current ecosystem through :data:`~tierscope.api.sessions.PageEco`
 (a key header or a browser session with the read role; without either, a browser is
 sent to ``/signin`` and back, an htmx request gets a 401 whose ``HX-Redirect`` moves
-the page there), asks :mod:`entities` or :mod:`questions` for the page and renders
+the page there), asks :mod:`entities`, :mod:`questions` or :mod:`failures` for the page and renders
 it; ``?csv=TABLE`` gives one of the page's tables as CSV instead. No explorer form
 posts (searches and filters are GETs) but sign-out's, which :mod:`sessions` serves.
 """
@@ -18,7 +18,7 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tierscope.api.explorer import entities, questions
+from tierscope.api.explorer import entities, failures, questions
 from tierscope.api.explorer.catalogue import Catalogue, catalogue
 from tierscope.api.explorer.render import HEADERS, page
 from tierscope.api.explorer.tables import Table, csv_response, csv_url
@@ -181,7 +181,7 @@ def paths(
     csv: Csv = None,
 ) -> Response:
     cat = catalogue(eco)
-    return show(request, eco, "paths.html", lambda: questions.paths_page(cat, from_, to), csv)
+    return show(request, eco, "paths.html", lambda: failures.paths_page(cat, from_, to), csv)
 
 
 @router.get("/scenarios")
@@ -194,7 +194,7 @@ def scenarios(
     csv: Csv = None,
 ) -> Response:
     cat = catalogue(eco)
-    build = lambda: questions.scenario_page(cat, _ids(fail), _ids(country), days)  # noqa: E731
+    build = lambda: failures.scenario_page(cat, _ids(fail), _ids(country), days)  # noqa: E731
     return show(request, eco, "scenario.html", build, csv)
 
 
@@ -284,7 +284,7 @@ def paths_picture(
     to: Id,
 ) -> Response:
     cat = catalogue(eco)
-    how = lambda a, b: questions.link_text(cat, a, b, to)  # noqa: E731
+    how = lambda a, b: failures.link_text(cat, a, b, to)  # noqa: E731
     return picture(request, eco, lambda: paths_view(eco, from_, to, how))
 
 
